@@ -1,0 +1,6 @@
+//! Pieces every macro uses.
+
+pub(crate) mod docs;
+pub(crate) mod errors;
+pub(crate) mod names;
+pub(crate) mod options;

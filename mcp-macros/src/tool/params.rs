@@ -1,0 +1,104 @@
+//! The parameters of a tool function, and the `#[mcp(...)]` attributes on them.
+
+use syn::spanned::Spanned;
+
+use crate::common::errors::Errors;
+use crate::common::names::unraw;
+use crate::common::options::{string_value, unknown_option};
+
+const PARAM_OPTIONS: &[&str] = &["description", "flatten"];
+
+/// One parameter of the function.
+pub(crate) struct Param {
+    /// The name on the wire.
+    pub(crate) name: String,
+    pub(crate) ty: syn::Type,
+    pub(crate) description: Option<String>,
+    /// The whole input object (`#[mcp(flatten)]`).
+    pub(crate) flatten: bool,
+}
+
+/// Reads the parameters, removing our attributes from the function so it compiles as
+/// written.
+pub(crate) fn read(function: &mut syn::ItemFn, errors: &mut Errors) -> Vec<Param> {
+    let mut params = Vec::new();
+    for input in &mut function.sig.inputs {
+        let typed = match input {
+            syn::FnArg::Receiver(receiver) => {
+                errors.at(
+                    receiver.span(),
+                    "`#[mcp::tool]` goes on free functions; methods with `self` are not supported yet",
+                );
+                continue;
+            }
+            syn::FnArg::Typed(typed) => typed,
+        };
+        let (description, flatten) = take_attributes(&mut typed.attrs, errors);
+        let name = match &*typed.pat {
+            syn::Pat::Ident(pat) => unraw(&pat.ident),
+            other => {
+                errors.at(
+                    other.span(),
+                    "a tool parameter needs a plain name (it becomes the argument's name); write `name: Type`",
+                );
+                continue;
+            }
+        };
+        if let syn::Type::Reference(reference) = &*typed.ty {
+            let owned = if matches!(&*reference.elem, syn::Type::Path(p) if p.path.is_ident("str"))
+            {
+                "`String`".to_owned()
+            } else {
+                "an owned type".to_owned()
+            };
+            errors.at(
+                reference.span(),
+                format!(
+                    "tool parameters are deserialized from JSON and cannot borrow; use {owned}"
+                ),
+            );
+            continue;
+        }
+        params.push(Param {
+            name,
+            ty: (*typed.ty).clone(),
+            description,
+            flatten,
+        });
+    }
+    let flattened = params.iter().filter(|p| p.flatten).count();
+    if flattened > 1 {
+        errors.at(
+            function.sig.inputs.span(),
+            "only one parameter can be `#[mcp(flatten)]`: it becomes the whole input object",
+        );
+    }
+    params
+}
+
+/// Takes `#[mcp(description = "...")]` and `#[mcp(flatten)]` off a parameter.
+fn take_attributes(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> (Option<String>, bool) {
+    let mut description = None;
+    let mut flatten = false;
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("mcp") {
+            return true;
+        }
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("description") {
+                description = Some(string_value(&meta)?.value());
+                Ok(())
+            } else if meta.path.is_ident("flatten") {
+                flatten = true;
+                Ok(())
+            } else {
+                Err(unknown_option(&meta, PARAM_OPTIONS))
+            }
+        });
+        if let Err(error) = parsed {
+            errors.push(error);
+        }
+        false
+    });
+    (description, flatten)
+}

@@ -1,0 +1,208 @@
+//! [`Context`]: what a tool can know and do about the request it is serving.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tokio_util::sync::CancellationToken;
+
+use crate::protocol::jsonrpc::notification_message;
+use crate::protocol::meta::{Implementation, LogLevel};
+use crate::protocol::{ProtocolVersion, RequestId};
+use crate::server::outbound::Outbound;
+
+/// The request a tool is serving: progress, logging, cancellation and the client.
+///
+/// Take it as a parameter in any position; it is recognised by its type and never
+/// appears in the input schema. Cloning is cheap.
+///
+/// ```
+/// use mcp::Context;
+///
+/// /// Count slowly, reporting progress.
+/// #[mcp::tool]
+/// async fn count(ctx: Context, to: u32) -> u32 {
+///     for step in 1..=to {
+///         if ctx.is_cancelled() {
+///             break;
+///         }
+///         ctx.progress(f64::from(step), f64::from(to), "counting").await;
+///     }
+///     to
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Context {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    request_id: Option<RequestId>,
+    version: ProtocolVersion,
+    client_info: Option<Implementation>,
+    client_capabilities: Value,
+    progress_token: Option<Value>,
+    log_level: Option<LogLevel>,
+    cancellation: CancellationToken,
+    outbound: Outbound,
+    last_progress: Mutex<Option<f64>>,
+}
+
+/// Everything the dispatcher knows about a request when it builds its [`Context`].
+pub(crate) struct RequestScope {
+    pub(crate) request_id: RequestId,
+    pub(crate) version: ProtocolVersion,
+    pub(crate) client_info: Option<Implementation>,
+    pub(crate) client_capabilities: Value,
+    pub(crate) progress_token: Option<Value>,
+    pub(crate) log_level: Option<LogLevel>,
+}
+
+impl Context {
+    pub(crate) fn new(
+        scope: RequestScope,
+        cancellation: CancellationToken,
+        outbound: Outbound,
+    ) -> Context {
+        Context {
+            inner: Arc::new(Inner {
+                request_id: Some(scope.request_id),
+                version: scope.version,
+                client_info: scope.client_info,
+                client_capabilities: scope.client_capabilities,
+                progress_token: scope.progress_token,
+                log_level: scope.log_level,
+                cancellation,
+                outbound,
+                last_progress: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// A context connected to no client, for calling tools from your own tests:
+    /// progress and log messages go nowhere and it is never cancelled.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let ctx = mcp::Context::detached();
+    /// ctx.progress(1.0, None, None).await;
+    /// assert!(!ctx.is_cancelled());
+    /// # }
+    /// ```
+    pub fn detached() -> Context {
+        Context {
+            inner: Arc::new(Inner {
+                request_id: None,
+                version: ProtocolVersion::LATEST,
+                client_info: None,
+                client_capabilities: Value::Object(Map::new()),
+                progress_token: None,
+                log_level: None,
+                cancellation: CancellationToken::new(),
+                outbound: Outbound::discard(),
+                last_progress: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// Reports progress: `done` so far out of `total` (when known), with a message.
+    ///
+    /// Sent only when the client asked for progress on this request; a value that does
+    /// not increase on the last one is dropped, as the protocol requires.
+    pub async fn progress<'a>(
+        &self,
+        done: f64,
+        total: impl Into<Option<f64>>,
+        message: impl Into<Option<&'a str>>,
+    ) {
+        let Some(token) = &self.inner.progress_token else {
+            return;
+        };
+        if self.is_cancelled() || !self.advance_progress(done) {
+            return;
+        }
+        let mut params = Map::new();
+        params.insert("progressToken".into(), token.clone());
+        params.insert("progress".into(), Value::from(done));
+        if let Some(total) = total.into() {
+            params.insert("total".into(), Value::from(total));
+        }
+        if let Some(message) = message.into() {
+            params.insert("message".into(), Value::from(message));
+        }
+        let message = notification_message("notifications/progress", &Value::Object(params));
+        self.inner.outbound.send(message).await;
+    }
+
+    fn advance_progress(&self, done: f64) -> bool {
+        let Ok(mut last) = self.inner.last_progress.lock() else {
+            return false;
+        };
+        if last.is_some_and(|last| done <= last) || !done.is_finite() {
+            return false;
+        }
+        *last = Some(done);
+        true
+    }
+
+    /// Sends a log message to the client, if it asked for messages of this level
+    /// (`io.modelcontextprotocol/logLevel` in 2026-07-28, `logging/setLevel` before).
+    pub async fn log(&self, level: LogLevel, data: impl Serialize) {
+        let Some(threshold) = self.inner.log_level else {
+            return;
+        };
+        if level < threshold || self.is_cancelled() {
+            return;
+        }
+        let data = serde_json::to_value(data).unwrap_or(Value::Null);
+        let params = serde_json::json!({ "level": level, "data": data });
+        let message = notification_message("notifications/message", &params);
+        self.inner.outbound.send(message).await;
+    }
+
+    /// Whether the client cancelled this request.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancellation.is_cancelled()
+    }
+
+    /// Completes when the client cancels this request.
+    ///
+    /// The server stops polling a cancelled tool's future, so this is mostly useful in
+    /// work the tool hands elsewhere (a spawned task, a blocking thread).
+    pub async fn cancelled(&self) {
+        self.inner.cancellation.cancelled().await;
+    }
+
+    /// The protocol revision of this request.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.inner.version
+    }
+
+    /// The client's name and version, as it reported them.
+    pub fn client_info(&self) -> Option<&Implementation> {
+        self.inner.client_info.as_ref()
+    }
+
+    /// The capabilities the client declared (for this request in 2026-07-28, for the
+    /// session before).
+    pub fn client_capabilities(&self) -> &Value {
+        &self.inner.client_capabilities
+    }
+
+    /// The id of the request, `None` for a [`Context::detached`] one.
+    pub fn request_id(&self) -> Option<&RequestId> {
+        self.inner.request_id.as_ref()
+    }
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("request_id", &self.inner.request_id)
+            .field("version", &self.inner.version)
+            .field("client_info", &self.inner.client_info)
+            .field("cancelled", &self.is_cancelled())
+            .finish_non_exhaustive()
+    }
+}

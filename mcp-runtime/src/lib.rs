@@ -1,0 +1,63 @@
+//! # mcp
+//!
+//! Write [Model Context Protocol](https://modelcontextprotocol.io) servers as plain Rust
+//! functions. Put `#[mcp::tool]` on functions and `#[mcp::main]` on `main`; the input
+//! schemas, the dispatch table, protocol negotiation (every revision from 2024-11-05 to
+//! 2026-07-28) and the transport come with it.
+//!
+//! ```no_run
+//! use mcp::Context;
+//!
+//! /// Add two numbers.
+//! ///
+//! /// # Arguments
+//! /// * `a` - the first addend
+//! /// * `b` - the second addend
+//! #[mcp::tool]
+//! async fn add(a: f64, b: f64) -> f64 {
+//!     a + b
+//! }
+//!
+//! /// Count to `to`, reporting progress.
+//! #[mcp::tool(annotations(read_only))]
+//! async fn count(ctx: Context, to: u32) -> u32 {
+//!     for step in 1..=to {
+//!         ctx.progress(f64::from(step), f64::from(to), None).await;
+//!     }
+//!     to
+//! }
+//!
+//! #[mcp::main(name = "calculator", transport = "stdio")]
+//! async fn main() {}
+//! ```
+
+#[doc(hidden)]
+pub mod __private;
+mod cli;
+mod content;
+mod context;
+mod error;
+mod output;
+pub mod protocol;
+mod registry;
+mod schema;
+mod server;
+mod tool;
+mod tool_result;
+pub mod transport;
+
+pub use content::{Content, EmbeddedResource, ResourceLink};
+pub use context::Context;
+pub use error::{Error, Result};
+pub use protocol::ProtocolVersion;
+pub use protocol::meta::{Implementation, LogLevel};
+pub use server::{BuildError, Server, ServerBuilder, ServerInfo};
+pub use tool::{ToolAnnotations, ToolDef};
+pub use tool_result::{IntoToolResult, ToolResult};
+
+pub use mcp_macros::{main, tool};
+
+/// Re-exported so that `#[derive(mcp::schemars::JsonSchema)]` needs no extra dependency.
+pub use schemars;
+/// Re-exported so that `#[derive(mcp::serde::Deserialize)]` needs no extra dependency.
+pub use serde;

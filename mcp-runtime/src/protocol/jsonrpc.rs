@@ -1,0 +1,280 @@
+//! JSON-RPC 2.0 framing: reading one message, writing replies and notifications.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::errors::RpcError;
+
+/// The id of a request: a string or an integer (never `null` in MCP).
+#[derive(Clone, Debug)]
+pub enum RequestId {
+    /// A numeric id, kept as the client wrote it.
+    Number(serde_json::Number),
+    /// A string id.
+    String(String),
+}
+
+impl RequestId {
+    /// Reads an id from JSON; `None` for `null`, fractions, booleans and the rest.
+    pub(crate) fn from_value(value: Value) -> Option<RequestId> {
+        match value {
+            Value::Number(number) if number.is_i64() || number.is_u64() => {
+                Some(RequestId::Number(number))
+            }
+            Value::String(text) => Some(RequestId::String(text)),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for RequestId {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (RequestId::Number(a), RequestId::Number(b)) => a == b,
+            (RequestId::String(a), RequestId::String(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for RequestId {}
+
+impl Hash for RequestId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            RequestId::Number(number) => {
+                0u8.hash(state);
+                number.as_i64().hash(state);
+                number.as_u64().hash(state);
+            }
+            RequestId::String(text) => {
+                1u8.hash(state);
+                text.hash(state);
+            }
+        }
+    }
+}
+
+impl Serialize for RequestId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RequestId::Number(number) => number.serialize(serializer),
+            RequestId::String(text) => text.serialize(serializer),
+        }
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestId::Number(number) => write!(f, "{number}"),
+            RequestId::String(text) => write!(f, "{text:?}"),
+        }
+    }
+}
+
+/// One message received from the client, after framing checks.
+#[derive(Debug)]
+pub(crate) enum Incoming {
+    /// A request: the client waits for exactly one reply.
+    Request {
+        id: RequestId,
+        method: String,
+        params: Map<String, Value>,
+    },
+    /// A notification: never answered.
+    Notification {
+        method: String,
+        params: Map<String, Value>,
+    },
+    /// A response to a request the server sent; this server sends none yet.
+    Response,
+    /// Not a valid JSON-RPC message: answer with this error (id `null` if unknown).
+    Invalid {
+        id: Option<RequestId>,
+        error: RpcError,
+    },
+}
+
+impl Incoming {
+    /// Parses one message from its bytes (one stdio line or one HTTP body).
+    pub(crate) fn parse(bytes: &[u8]) -> Incoming {
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(value) => Incoming::from_value(value),
+            Err(error) => Incoming::Invalid {
+                id: None,
+                error: RpcError::parse_error(&error),
+            },
+        }
+    }
+
+    fn from_value(value: Value) -> Incoming {
+        let Value::Object(mut object) = value else {
+            let what = if value.is_array() {
+                "JSON-RPC batches are not supported; send one message per line"
+            } else {
+                "a JSON-RPC message must be a JSON object"
+            };
+            return Incoming::invalid(None, what);
+        };
+        let raw_id = object.remove("id");
+        let id = match raw_id {
+            None => None,
+            Some(raw) => match RequestId::from_value(raw) {
+                Some(id) => Some(id),
+                None => {
+                    return Incoming::invalid(None, "`id` must be a string or an integer");
+                }
+            },
+        };
+        if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+            return Incoming::invalid(id, "`jsonrpc` must be \"2.0\"");
+        }
+        let params = match object.remove("params") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(params)) => params,
+            Some(_) => {
+                return Incoming::Invalid {
+                    id,
+                    error: RpcError::invalid_params("`params` must be an object"),
+                };
+            }
+        };
+        match (object.remove("method"), id) {
+            (Some(Value::String(method)), Some(id)) => Incoming::Request { id, method, params },
+            (Some(Value::String(method)), None) => Incoming::Notification { method, params },
+            (Some(_), id) => Incoming::invalid(id, "`method` must be a string"),
+            (None, Some(_)) if object.contains_key("result") || object.contains_key("error") => {
+                Incoming::Response
+            }
+            (None, id) => Incoming::invalid(id, "a request needs a `method`"),
+        }
+    }
+
+    fn invalid(id: Option<RequestId>, message: &str) -> Incoming {
+        Incoming::Invalid {
+            id,
+            error: RpcError::invalid_request(message),
+        }
+    }
+}
+
+/// Serialises a successful reply whose `result` is already JSON text.
+pub(crate) fn result_message(id: &RequestId, result_json: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(result_json.len() + 40);
+    out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
+    // Serialising an id cannot fail: it is a number or a string.
+    let _ = serde_json::to_writer(&mut out, id);
+    out.extend_from_slice(b",\"result\":");
+    out.extend_from_slice(result_json.as_bytes());
+    out.push(b'}');
+    out
+}
+
+/// Serialises a successful reply from a result value.
+pub(crate) fn result_value_message(id: &RequestId, result: &Value) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Reply<'a> {
+        jsonrpc: &'static str,
+        id: &'a RequestId,
+        result: &'a Value,
+    }
+    encode(&Reply {
+        jsonrpc: "2.0",
+        id,
+        result,
+    })
+}
+
+/// Serialises an error reply; `id` is `null` when the request's id could not be read.
+pub(crate) fn error_message(id: Option<&RequestId>, error: &RpcError) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Reply<'a> {
+        jsonrpc: &'static str,
+        id: Option<&'a RequestId>,
+        error: &'a RpcError,
+    }
+    encode(&Reply {
+        jsonrpc: "2.0",
+        id,
+        error,
+    })
+}
+
+/// Serialises a notification.
+pub(crate) fn notification_message(method: &str, params: &Value) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a Value,
+    }
+    encode(&Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    })
+}
+
+fn encode(message: &impl Serialize) -> Vec<u8> {
+    // Our message types hold only strings, numbers and `Value`s, whose
+    // serialisation into a Vec cannot fail.
+    serde_json::to_vec(message).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::errors::codes;
+
+    fn invalid_code(text: &str) -> i64 {
+        match Incoming::parse(text.as_bytes()) {
+            Incoming::Invalid { error, .. } => error.code,
+            other => panic!("expected an invalid message, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn requests_and_notifications_are_told_apart_by_id() {
+        let request = Incoming::parse(br#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#);
+        assert!(matches!(request, Incoming::Request { ref method, .. } if method == "ping"));
+        let note = Incoming::parse(br#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
+        assert!(matches!(note, Incoming::Notification { .. }));
+    }
+
+    #[test]
+    fn malformed_messages_get_the_json_rpc_codes() {
+        assert_eq!(invalid_code("{not json"), codes::PARSE_ERROR);
+        assert_eq!(invalid_code("[1,2]"), codes::INVALID_REQUEST);
+        assert_eq!(invalid_code("42"), codes::INVALID_REQUEST);
+        assert_eq!(
+            invalid_code(r#"{"id":1,"method":"ping"}"#),
+            codes::INVALID_REQUEST
+        );
+        assert_eq!(
+            invalid_code(r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#),
+            codes::INVALID_REQUEST
+        );
+        assert_eq!(
+            invalid_code(r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#),
+            codes::INVALID_REQUEST
+        );
+        assert_eq!(
+            invalid_code(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#),
+            codes::INVALID_PARAMS
+        );
+    }
+
+    #[test]
+    fn replies_echo_the_id_exactly() {
+        let id = RequestId::from_value(serde_json::json!("abc")).unwrap();
+        let bytes = result_message(&id, "{}");
+        assert_eq!(bytes, br#"{"jsonrpc":"2.0","id":"abc","result":{}}"#);
+        let bytes = error_message(None, &RpcError::invalid_request("x"));
+        let value: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(value["id"], Value::Null);
+    }
+}

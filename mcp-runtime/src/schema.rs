@@ -1,0 +1,198 @@
+//! JSON Schemas for tool inputs and outputs, in the shape real clients accept.
+//!
+//! Every schema is JSON Schema 2020-12 without a `$schema` URL, object roots always carry
+//! `properties`, and optional values are described by their inner type (never a
+//! `["T", "null"]` type array: several clients reject those).
+
+use schemars::JsonSchema;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{Map, Value};
+
+/// A generator with this crate's settings.
+pub(crate) fn generator() -> SchemaGenerator {
+    SchemaSettings::draft2020_12()
+        .with(|settings| settings.meta_schema = None)
+        .into_generator()
+}
+
+/// The root schema for `T`, cleaned for clients.
+pub(crate) fn root_schema_for<T: JsonSchema>() -> Value {
+    let mut schema = generator().into_root_schema_for::<T>().to_value();
+    clean(&mut schema);
+    schema
+}
+
+/// Builds a tool's input schema one parameter at a time.
+#[derive(Debug)]
+pub struct InputSchema {
+    generator: SchemaGenerator,
+    properties: Map<String, Value>,
+    required: Vec<Value>,
+    whole: Option<Value>,
+}
+
+impl Default for InputSchema {
+    fn default() -> InputSchema {
+        InputSchema::new()
+    }
+}
+
+impl InputSchema {
+    /// An empty object schema.
+    pub fn new() -> InputSchema {
+        InputSchema {
+            generator: generator(),
+            properties: Map::new(),
+            required: Vec::new(),
+            whole: None,
+        }
+    }
+
+    /// Adds a property whose schema is `T`'s.
+    pub fn property<T: JsonSchema>(
+        &mut self,
+        name: &str,
+        description: Option<&str>,
+        required: bool,
+    ) {
+        let mut schema = self.generator.subschema_for::<T>().to_value();
+        if let (Some(description), Value::Object(object)) = (description, &mut schema) {
+            object.insert("description".into(), Value::from(description));
+        }
+        self.properties.insert(name.to_owned(), schema);
+        if required {
+            self.required.push(Value::from(name));
+        }
+    }
+
+    /// Uses `T`'s whole schema as the input schema (a struct that is the whole input).
+    pub fn whole<T: JsonSchema>(&mut self) {
+        self.whole = Some(self.generator.root_schema_for::<T>().to_value());
+    }
+
+    /// The finished schema.
+    pub fn finish(mut self) -> Value {
+        let mut schema = match self.whole.take() {
+            Some(mut whole) => {
+                merge_properties(&mut whole, self.properties, self.required);
+                whole
+            }
+            None => {
+                let mut root = Map::new();
+                root.insert("type".into(), Value::from("object"));
+                root.insert("properties".into(), Value::Object(self.properties));
+                if !self.required.is_empty() {
+                    root.insert("required".into(), Value::Array(self.required));
+                }
+                let definitions = self.generator.take_definitions(true);
+                if !definitions.is_empty() {
+                    root.insert("$defs".into(), Value::Object(definitions));
+                }
+                Value::Object(root)
+            }
+        };
+        clean(&mut schema);
+        if let Value::Object(root) = &mut schema {
+            root.entry("type").or_insert_with(|| Value::from("object"));
+            root.entry("properties")
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+        schema
+    }
+}
+
+/// Adds named parameters next to a flattened struct's own properties.
+fn merge_properties(whole: &mut Value, properties: Map<String, Value>, required: Vec<Value>) {
+    let Value::Object(root) = whole else {
+        return;
+    };
+    if let Value::Object(existing) = root
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()))
+    {
+        existing.extend(properties);
+    }
+    if !required.is_empty() {
+        if let Value::Array(existing) = root
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()))
+        {
+            existing.extend(required);
+        }
+    }
+}
+
+/// Removes what breaks clients: `$schema`, and `null` in `type` arrays or `anyOf` lists.
+pub(crate) fn clean(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            object.remove("$schema");
+            if let Some(Value::Array(types)) = object.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    object.insert("type".into(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                collapse_nullable(object, key);
+            }
+            for value in object.values_mut() {
+                clean(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean),
+        _ => {}
+    }
+}
+
+/// `{"anyOf": [X, {"type": "null"}]}` becomes X (merged into the object).
+fn collapse_nullable(object: &mut Map<String, Value>, key: &str) {
+    let Some(Value::Array(options)) = object.get_mut(key) else {
+        return;
+    };
+    let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
+    if !options.iter().any(is_null) {
+        return;
+    }
+    options.retain(|v| !is_null(v));
+    if options.len() == 1 {
+        if let Some(Value::Object(only)) = options.pop() {
+            object.remove(key);
+            for (k, v) in only {
+                object.entry(k).or_insert(v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn optional_parameters_have_no_null_type() {
+        let mut input = InputSchema::new();
+        input.property::<f64>("a", Some("first"), true);
+        input.property::<Option<u32>>("limit", None, false);
+        let schema = input.finish();
+        assert_eq!(schema["type"], "object");
+        assert_eq!(
+            schema["properties"]["a"],
+            json!({"type": "number", "format": "double", "description": "first"})
+        );
+        assert_eq!(schema["properties"]["limit"]["type"], "integer");
+        assert_eq!(schema["required"], json!(["a"]));
+        assert!(!schema.to_string().contains("null"));
+        assert!(schema.get("$schema").is_none());
+    }
+
+    #[test]
+    fn no_parameters_still_has_properties() {
+        assert_eq!(
+            InputSchema::new().finish(),
+            json!({"type": "object", "properties": {}})
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! [`ServerBuilder`]: the explicit way to assemble a server.
+
+use std::any::TypeId;
+use std::fmt;
+
+use crate::registry;
+use crate::server::{Server, ServerInfo};
+use crate::tool::ToolDef;
+
+/// Assembles a [`Server`] from tools, a name and a version.
+///
+/// `#[mcp::main]` does this for you with every `#[mcp::tool]` in the program; use the
+/// builder in libraries and tests, or to serve a chosen subset.
+///
+/// ```
+/// /// Add two numbers.
+/// #[mcp::tool]
+/// fn add(a: f64, b: f64) -> f64 {
+///     a + b
+/// }
+///
+/// let server = mcp::Server::builder()
+///     .name("calculator")
+///     .version("1.0.0")
+///     .tool(add)
+///     .build()
+///     .expect("a valid server");
+/// assert_eq!(server.info().name, "calculator");
+/// ```
+#[must_use]
+#[derive(Default)]
+pub struct ServerBuilder {
+    info: ServerInfo,
+    tools: Vec<&'static ToolDef>,
+    errors: Vec<String>,
+}
+
+/// Why a server could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    messages: Vec<String>,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.messages.join("\n"))
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl ServerBuilder {
+    /// The server's name, reported to clients (default: `mcp-server`).
+    pub fn name(mut self, name: impl Into<String>) -> ServerBuilder {
+        self.info.name = name.into();
+        self
+    }
+
+    /// The server's version, reported to clients.
+    pub fn version(mut self, version: impl Into<String>) -> ServerBuilder {
+        self.info.version = version.into();
+        self
+    }
+
+    /// Sets the whole identity at once.
+    pub fn info(mut self, info: ServerInfo) -> ServerBuilder {
+        self.info = info;
+        self
+    }
+
+    /// A display name.
+    pub fn title(mut self, title: impl Into<String>) -> ServerBuilder {
+        self.info.title = Some(title.into());
+        self
+    }
+
+    /// Guidance for the model on how to use this server.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> ServerBuilder {
+        self.info.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Adds the tool defined by a function annotated with `#[mcp::tool]`.
+    ///
+    /// Passing a function without the attribute is reported by [`ServerBuilder::build`].
+    pub fn tool<F: 'static>(mut self, function: F) -> ServerBuilder {
+        let id = TypeId::of::<F>();
+        match registry::tools()
+            .iter()
+            .find(|def| (def.function_id)() == id)
+        {
+            Some(def) => self.tools.push(def),
+            None => self.errors.push(format!(
+                "`{}` is not a tool: put #[mcp::tool] on it",
+                std::any::type_name_of_val(&function)
+            )),
+        }
+        self
+    }
+
+    /// Adds a tool from its descriptor.
+    pub fn tool_def(mut self, def: &'static ToolDef) -> ServerBuilder {
+        self.tools.push(def);
+        self
+    }
+
+    /// Adds every `#[mcp::tool]` linked into the program.
+    pub fn registered_tools(mut self) -> ServerBuilder {
+        self.tools.extend(registry::tools());
+        self
+    }
+
+    /// Builds the server: schemas and lists are prepared here, once.
+    pub fn build(self) -> Result<Server, BuildError> {
+        let mut messages = self.errors;
+        match Server::new(self.info, self.tools) {
+            Ok(server) if messages.is_empty() => Ok(server),
+            Ok(_) => Err(BuildError { messages }),
+            Err(message) => {
+                messages.push(message);
+                Err(BuildError { messages })
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The server: its identity, its tools, and the answers prepared from them.
+
+pub(crate) mod builder;
+pub(crate) mod connection;
+pub(crate) mod outbound;
+pub(crate) mod session;
+pub(crate) mod tools;
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use crate::protocol::ProtocolVersion;
+use crate::protocol::meta::Implementation;
+use crate::tool::ToolDef;
+use crate::tool_result::finish_modern;
+use tools::ToolTable;
+
+pub use builder::{BuildError, ServerBuilder};
+
+/// How long (ms) clients may cache list results: the lists are fixed at startup.
+const LIST_TTL_MS: u64 = 3_600_000;
+
+/// A server's identity, as reported to clients.
+#[derive(Clone, Debug)]
+pub struct ServerInfo {
+    /// Programmatic name.
+    pub name: String,
+    /// Version string.
+    pub version: String,
+    /// Display name.
+    pub title: Option<String>,
+    /// Guidance for the model.
+    pub instructions: Option<String>,
+}
+
+impl Default for ServerInfo {
+    fn default() -> ServerInfo {
+        ServerInfo {
+            name: "mcp-server".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            title: None,
+            instructions: None,
+        }
+    }
+}
+
+/// An MCP server: tools plus identity, ready to serve on any transport.
+///
+/// Build one with [`Server::builder`] (or let `#[mcp::main]` do it), then call
+/// [`Server::serve_stdio`]. Cloning is cheap; clones serve the same tools.
+#[derive(Clone, Debug)]
+pub struct Server {
+    core: Arc<Core>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Core {
+    pub(crate) info: ServerInfo,
+    /// `Implementation` JSON, as carried in `serverInfo`.
+    pub(crate) info_json: Value,
+    pub(crate) tools: ToolTable,
+    /// Complete `tools/list` results, one per revision (index: `ProtocolVersion::index`).
+    tools_lists: Vec<String>,
+    discover: String,
+}
+
+impl Server {
+    /// Starts a [`ServerBuilder`].
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    pub(crate) fn new(info: ServerInfo, defs: Vec<&'static ToolDef>) -> Result<Server, String> {
+        let tools = ToolTable::new(defs)?;
+        let implementation = Implementation {
+            name: info.name.clone(),
+            version: info.version.clone(),
+            title: info.title.clone(),
+        };
+        let info_json = serde_json::to_value(&implementation).unwrap_or(Value::Null);
+        let mut by_age = ProtocolVersion::ALL;
+        by_age.sort();
+        let tools_lists = by_age
+            .iter()
+            .map(|&version| {
+                let mut result = Map::new();
+                result.insert("tools".into(), tools.list_json(version));
+                if version.is_modern() {
+                    add_cache_hints(&mut result, &info_json);
+                }
+                Value::Object(result).to_string()
+            })
+            .collect();
+        let mut discover = Map::new();
+        let versions: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
+        discover.insert("supportedVersions".into(), json!(versions));
+        discover.insert("capabilities".into(), capabilities(&tools));
+        if let Some(instructions) = &info.instructions {
+            discover.insert("instructions".into(), Value::from(instructions.as_str()));
+        }
+        add_cache_hints(&mut discover, &info_json);
+        Ok(Server {
+            core: Arc::new(Core {
+                info,
+                info_json,
+                tools,
+                tools_lists,
+                discover: Value::Object(discover).to_string(),
+            }),
+        })
+    }
+
+    /// The server's identity.
+    pub fn info(&self) -> &ServerInfo {
+        &self.core.info
+    }
+
+    pub(crate) fn core(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl Core {
+    /// The prepared `tools/list` result for `version`.
+    pub(crate) fn tools_list(&self, version: ProtocolVersion) -> &str {
+        self.tools_lists
+            .get(version.index())
+            .map_or("{}", String::as_str)
+    }
+
+    /// The prepared `server/discover` result.
+    pub(crate) fn discover(&self) -> &str {
+        &self.discover
+    }
+
+    /// The `initialize` result for a legacy `version`.
+    pub(crate) fn initialize_result(&self, version: ProtocolVersion) -> Value {
+        let mut result = Map::new();
+        result.insert("protocolVersion".into(), Value::from(version.as_str()));
+        result.insert("capabilities".into(), capabilities(&self.tools));
+        let mut info = self.info_json.clone();
+        if !version.has_structured_output() {
+            if let Value::Object(info) = &mut info {
+                info.remove("title");
+            }
+        }
+        result.insert("serverInfo".into(), info);
+        if let Some(instructions) = &self.info.instructions {
+            result.insert("instructions".into(), Value::from(instructions.as_str()));
+        }
+        Value::Object(result)
+    }
+}
+
+/// What this server offers, in `ServerCapabilities` form.
+fn capabilities(tools: &ToolTable) -> Value {
+    let mut capabilities = Map::new();
+    if !tools.is_empty() {
+        capabilities.insert("tools".into(), json!({ "listChanged": false }));
+    }
+    capabilities.insert("logging".into(), json!({}));
+    Value::Object(capabilities)
+}
+
+fn add_cache_hints(result: &mut Map<String, Value>, info_json: &Value) {
+    finish_modern(result, info_json);
+    result.insert("ttlMs".into(), Value::from(LIST_TTL_MS));
+    result.insert("cacheScope".into(), Value::from("public"));
+}
