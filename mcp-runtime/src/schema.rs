@@ -112,13 +112,12 @@ fn merge_properties(whole: &mut Value, properties: Map<String, Value>, required:
     {
         existing.extend(properties);
     }
-    if !required.is_empty() {
-        if let Value::Array(existing) = root
+    if !required.is_empty()
+        && let Value::Array(existing) = root
             .entry("required")
             .or_insert_with(|| Value::Array(Vec::new()))
-        {
-            existing.extend(required);
-        }
+    {
+        existing.extend(required);
     }
 }
 
@@ -156,12 +155,12 @@ fn collapse_nullable(object: &mut Map<String, Value>, key: &str) {
         return;
     }
     options.retain(|v| !is_null(v));
-    if options.len() == 1 {
-        if let Some(Value::Object(only)) = options.pop() {
-            object.remove(key);
-            for (k, v) in only {
-                object.entry(k).or_insert(v);
-            }
+    if options.len() == 1
+        && let Some(Value::Object(only)) = options.pop()
+    {
+        object.remove(key);
+        for (k, v) in only {
+            object.entry(k).or_insert(v);
         }
     }
 }

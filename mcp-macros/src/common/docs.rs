@@ -54,11 +54,13 @@ fn parse(lines: &[String]) -> Docs {
         if let Some((name, text)) = argument_item(line) {
             arguments.insert(name.clone(), text);
             current = Some(name);
-        } else if let (Some(name), false) = (&current, line.trim().is_empty()) {
-            if let Some(text) = arguments.get_mut(name) {
-                text.push(' ');
-                text.push_str(line.trim());
-            }
+        } else if let Some(text) = current
+            .as_ref()
+            .filter(|_| !line.trim().is_empty())
+            .and_then(|name| arguments.get_mut(name))
+        {
+            text.push(' ');
+            text.push_str(line.trim());
         }
     }
     let text = description.join("\n").trim().to_owned();

@@ -28,6 +28,9 @@ use crate::tool_result::ToolResult;
 
 type InFlight = Arc<Mutex<HashMap<RequestId, CancellationToken>>>;
 
+/// A tool's dispatch function.
+type ToolRunner = fn(ToolCall) -> ToolFuture;
+
 /// A client connection to a [`Server`].
 #[derive(Debug)]
 pub(crate) struct Connection {
@@ -149,7 +152,7 @@ impl Connection {
             "logging/setLevel" if !version.is_modern() => {
                 let level = params
                     .get("level")
-                    .and_then(|level| LogLevel::deserialize_value(level))
+                    .and_then(LogLevel::deserialize_value)
                     .ok_or_else(|| {
                         RpcError::invalid_params("`level` must be a log level such as \"info\"")
                     })?;
@@ -260,7 +263,7 @@ impl Connection {
         &self,
         id: &RequestId,
         params: &mut Map<String, Value>,
-    ) -> Result<(fn(ToolCall) -> ToolFuture, Map<String, Value>), RpcError> {
+    ) -> Result<(ToolRunner, Map<String, Value>), RpcError> {
         let name = params
             .get("name")
             .and_then(Value::as_str)

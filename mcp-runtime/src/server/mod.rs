@@ -140,10 +140,10 @@ impl Core {
         result.insert("protocolVersion".into(), Value::from(version.as_str()));
         result.insert("capabilities".into(), capabilities(&self.tools));
         let mut info = self.info_json.clone();
-        if !version.has_structured_output() {
-            if let Value::Object(info) = &mut info {
-                info.remove("title");
-            }
+        if !version.has_structured_output()
+            && let Value::Object(info) = &mut info
+        {
+            info.remove("title");
         }
         result.insert("serverInfo".into(), info);
         if let Some(instructions) = &self.info.instructions {

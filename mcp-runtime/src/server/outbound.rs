@@ -30,10 +30,10 @@ impl Outbound {
 
     /// Queues one message; a closed connection drops it (the client is gone).
     pub(crate) async fn send(&self, message: Vec<u8>) {
-        if let Some(sender) = &self.sender {
-            if sender.send(message).await.is_err() {
-                tracing::debug!("client gone; message dropped");
-            }
+        if let Some(sender) = &self.sender
+            && sender.send(message).await.is_err()
+        {
+            tracing::debug!("client gone; message dropped");
         }
     }
 }

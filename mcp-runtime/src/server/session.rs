@@ -37,10 +37,10 @@ impl Session {
 
     /// Sets the level of log messages the client wants (`logging/setLevel`).
     pub(crate) fn set_log_level(&self, level: LogLevel) {
-        if let Ok(mut slot) = self.state.lock() {
-            if let Some(state) = slot.as_mut() {
-                state.log_level = Some(level);
-            }
+        if let Ok(mut slot) = self.state.lock()
+            && let Some(state) = slot.as_mut()
+        {
+            state.log_level = Some(level);
         }
     }
 }

@@ -27,13 +27,13 @@ impl ToolTable {
     pub(crate) fn new(defs: Vec<&'static ToolDef>) -> Result<ToolTable, String> {
         let mut by_name: HashMap<&'static str, &'static ToolDef> = HashMap::new();
         for def in defs {
-            if let Some(first) = by_name.get(def.name) {
-                if !std::ptr::eq(*first, def) {
-                    return Err(format!(
-                        "two tools are named `{}`: one at {} and one at {}; rename one with #[mcp::tool(name = \"...\")]",
-                        def.name, first.location, def.location
-                    ));
-                }
+            if let Some(first) = by_name.get(def.name)
+                && !std::ptr::eq(*first, def)
+            {
+                return Err(format!(
+                    "two tools are named `{}`: one at {} and one at {}; rename one with #[mcp::tool(name = \"...\")]",
+                    def.name, first.location, def.location
+                ));
             }
             by_name.insert(def.name, def);
         }
