@@ -76,12 +76,16 @@ pub(crate) fn emit(tool: &Tool) -> TokenStream {
         ["read_only", "destructive", "idempotent", "open_world"].map(|h| tool.args.hint_tokens(h));
     let [read_only, destructive, idempotent, open_world] = hints;
     let future_span = function.sig.ident.span();
+    let take_call = if tool.params.is_empty() {
+        quote!(let _ = call;)
+    } else {
+        quote!(let mut call = call;)
+    };
     let boxed = quote_spanned! {future_span=>
         #private::Box::pin(async move {
-            let mut call = call;
+            #take_call
             #(#extract)*
-            let value = #invoke;
-            __mcp_output().finish(value)
+            __mcp_output().finish(#invoke)
         })
     };
     quote! {
