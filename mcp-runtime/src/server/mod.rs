@@ -2,6 +2,8 @@
 
 pub(crate) mod builder;
 pub(crate) mod connection;
+pub(crate) mod dispatch;
+pub(crate) mod in_flight;
 pub(crate) mod outbound;
 pub(crate) mod session;
 pub(crate) mod tools;

@@ -1,0 +1,347 @@
+//! Dispatch: from one parsed message to its answer, the same for every transport.
+//!
+//! Which revision serves a request is decided per request: modern `_meta` wins, then the
+//! legacy session's negotiated revision. Quick requests are answered at once; a tool call
+//! becomes a task whose reply comes when it finishes (or never, if it is cancelled).
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+
+use serde_json::{Map, Value};
+
+use crate::context::{Context, RequestScope};
+use crate::protocol::jsonrpc::{Incoming, error_message, result_message, result_value_message};
+use crate::protocol::meta::{Implementation, LogLevel, modern_meta, progress_token};
+use crate::protocol::{ProtocolVersion, RequestId, RpcError};
+use crate::server::Server;
+use crate::server::in_flight::InFlight;
+use crate::server::outbound::Outbound;
+use crate::server::session::{LegacyState, Session};
+use crate::tool::{ToolCall, ToolFuture};
+use crate::tool_result::ToolResult;
+
+/// What the requests of one client share: its legacy session and its calls in flight.
+///
+/// One per stdio process or legacy HTTP session; a fresh one for each stateless request.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Peer {
+    pub(crate) session: Arc<Session>,
+    pub(crate) in_flight: InFlight,
+}
+
+/// An encoded reply, with its error code when it is an error (transports map codes to
+/// statuses).
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) error_code: Option<i64>,
+}
+
+impl Reply {
+    fn error(id: Option<&RequestId>, error: &RpcError) -> Reply {
+        Reply {
+            bytes: error_message(id, error),
+            error_code: Some(error.code),
+        }
+    }
+
+    fn ok(bytes: Vec<u8>) -> Reply {
+        Reply {
+            bytes,
+            error_code: None,
+        }
+    }
+}
+
+/// A running tool call: resolves to its reply, or `None` when it was cancelled.
+pub(crate) type CallTask = Pin<Box<dyn Future<Output = Option<Reply>> + Send + 'static>>;
+
+/// What to do with a message.
+pub(crate) enum Outcome {
+    /// Send this reply now.
+    Reply(Reply),
+    /// Run this task; send its reply when it has one.
+    Call(CallTask),
+    /// Nothing to send (a notification, or a response from the client).
+    Nothing,
+}
+
+impl Server {
+    /// Handles one message from `peer`; notifications the work emits go to `notify`.
+    pub(crate) fn dispatch(&self, message: Incoming, peer: &Peer, notify: &Outbound) -> Outcome {
+        match message {
+            Incoming::Request { id, method, params } => {
+                self.request(id, &method, params, peer, notify)
+            }
+            Incoming::Notification { method, params } => {
+                notification(&method, &params, peer);
+                Outcome::Nothing
+            }
+            Incoming::Response => {
+                tracing::debug!("ignoring a response: this server sends no requests");
+                Outcome::Nothing
+            }
+            Incoming::Invalid { id, error } => {
+                tracing::debug!(code = error.code, message = %error.message, "invalid message");
+                Outcome::Reply(Reply::error(id.as_ref(), &error))
+            }
+        }
+    }
+
+    fn request(
+        &self,
+        id: RequestId,
+        method: &str,
+        params: Map<String, Value>,
+        peer: &Peer,
+        notify: &Outbound,
+    ) -> Outcome {
+        if method == "initialize" {
+            return Outcome::Reply(match initialize(self, &params, &peer.session) {
+                Ok(result) => Reply::ok(result_value_message(&id, &result)),
+                Err(error) => Reply::error(Some(&id), &error),
+            });
+        }
+        let scope = match scope(method, &params, &peer.session) {
+            Ok(scope) => scope,
+            Err(error) => return Outcome::Reply(Reply::error(Some(&id), &error)),
+        };
+        if method == "tools/call" {
+            return match self.start_call(id.clone(), scope, params, peer, notify) {
+                Ok(task) => Outcome::Call(task),
+                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+            };
+        }
+        Outcome::Reply(match self.answer(method, &params, &scope, &peer.session) {
+            Ok(Answer::Prepared(json)) => Reply::ok(result_message(&id, json)),
+            Ok(Answer::Built(result)) => Reply::ok(result_value_message(&id, &result)),
+            Err(error) => Reply::error(Some(&id), &error),
+        })
+    }
+
+    fn answer(
+        &self,
+        method: &str,
+        params: &Map<String, Value>,
+        scope: &Scope,
+        session: &Session,
+    ) -> Result<Answer<'_>, RpcError> {
+        let core = self.core();
+        let version = scope.version;
+        match method {
+            "server/discover" if version.is_modern() => Ok(Answer::Prepared(core.discover())),
+            "ping" if !version.is_modern() => Ok(Answer::Built(Value::Object(Map::new()))),
+            "tools/list" => {
+                if params.get("cursor").is_some_and(|cursor| !cursor.is_null()) {
+                    return Err(RpcError::invalid_params(
+                        "invalid cursor: this server returns every tool in one page",
+                    ));
+                }
+                Ok(Answer::Prepared(core.tools_list(version)))
+            }
+            "logging/setLevel" if !version.is_modern() => {
+                let level = params
+                    .get("level")
+                    .and_then(|level| LogLevel::deserialize(level).ok())
+                    .ok_or_else(|| {
+                        RpcError::invalid_params("`level` must be a log level such as \"info\"")
+                    })?;
+                session.set_log_level(level);
+                Ok(Answer::Built(Value::Object(Map::new())))
+            }
+            _ => Err(RpcError::method_not_found(method)),
+        }
+    }
+
+    fn start_call(
+        &self,
+        id: RequestId,
+        scope: Scope,
+        mut params: Map<String, Value>,
+        peer: &Peer,
+        notify: &Outbound,
+    ) -> Result<CallTask, RpcError> {
+        let name = params
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| RpcError::invalid_params("`name` must be the name of a tool"))?;
+        let tool = self.core().tools.get(name).ok_or_else(|| {
+            RpcError::invalid_params(format!("unknown tool `{name}`"))
+                .with_data(serde_json::json!({ "name": name }))
+        })?;
+        tracing::debug!(%id, tool = name, "tool call");
+        let run: ToolRunner = tool.def.call;
+        let arguments = match params.remove("arguments") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(arguments)) => arguments,
+            Some(_) => return Err(RpcError::invalid_params("`arguments` must be an object")),
+        };
+        let registration = peer.in_flight.register(&id).ok_or_else(|| {
+            RpcError::invalid_request("a request with this id is already in flight")
+        })?;
+        let version = scope.version;
+        let context = Context::new(
+            RequestScope {
+                request_id: id.clone(),
+                version,
+                client_info: scope.client_info,
+                client_capabilities: scope.client_capabilities,
+                progress_token: progress_token(&params),
+                log_level: scope.log_level,
+            },
+            registration.token(),
+            notify.clone(),
+        );
+        let future = run(ToolCall::new(arguments, context));
+        let server = self.clone();
+        Ok(Box::pin(async move {
+            let cancellation = registration.token();
+            let outcome = tokio::select! {
+                biased;
+                () = cancellation.cancelled() => None,
+                outcome = CatchUnwind(future) => Some(outcome),
+            };
+            match outcome {
+                None => {
+                    tracing::debug!(%id, "tool call cancelled; no reply");
+                    None
+                }
+                Some(Ok(result)) => {
+                    registration.complete();
+                    let result = result.to_json(version, &server.core().info_json);
+                    Some(Reply::ok(result_value_message(&id, &result)))
+                }
+                Some(Err(panic)) => {
+                    tracing::error!(%id, panic = %panic, "a tool panicked");
+                    let error =
+                        RpcError::internal(format!("the tool failed unexpectedly: {panic}"));
+                    Some(Reply::error(Some(&id), &error))
+                }
+            }
+        }))
+    }
+}
+
+/// A tool's dispatch function.
+type ToolRunner = fn(ToolCall) -> ToolFuture;
+
+/// Which revision serves a request, and what the client said about itself.
+struct Scope {
+    version: ProtocolVersion,
+    client_info: Option<Implementation>,
+    client_capabilities: Value,
+    log_level: Option<LogLevel>,
+}
+
+fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result<Scope, RpcError> {
+    if let Some(meta) = modern_meta(params) {
+        let meta = meta?;
+        return Ok(Scope {
+            version: meta.version,
+            client_info: meta.client_info,
+            client_capabilities: meta.client_capabilities,
+            log_level: meta.log_level,
+        });
+    }
+    if let Some(state) = session.state() {
+        return Ok(Scope {
+            version: state.version,
+            client_info: state.client_info,
+            client_capabilities: state.client_capabilities,
+            log_level: state.log_level,
+        });
+    }
+    if method == "ping" {
+        return Ok(Scope {
+            version: ProtocolVersion::LATEST_LEGACY,
+            client_info: None,
+            client_capabilities: Value::Object(Map::new()),
+            log_level: None,
+        });
+    }
+    Err(RpcError::invalid_params(format!(
+        "missing `_meta.{}`: a 2026-07-28 request names its protocol revision in `_meta`; \
+         older clients must send `initialize` first",
+        crate::protocol::meta::PROTOCOL_VERSION_KEY
+    )))
+}
+
+/// Answers `initialize`: the client's revision if it is a legacy one we speak, else the
+/// newest legacy revision.
+fn initialize(
+    server: &Server,
+    params: &Map<String, Value>,
+    session: &Session,
+) -> Result<Value, RpcError> {
+    let requested = params
+        .get("protocolVersion")
+        .and_then(Value::as_str)
+        .ok_or_else(|| RpcError::invalid_params("`protocolVersion` must be a string"))?;
+    let version = ProtocolVersion::parse(requested)
+        .filter(|version| !version.is_modern())
+        .unwrap_or(ProtocolVersion::LATEST_LEGACY);
+    let client_info: Option<Implementation> = params
+        .get("clientInfo")
+        .and_then(|info| Implementation::deserialize(info).ok());
+    let client_capabilities = params
+        .get("capabilities")
+        .filter(|capabilities| capabilities.is_object())
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    tracing::debug!(%version, client = ?client_info, "legacy session started");
+    session.start(LegacyState {
+        version,
+        client_info,
+        client_capabilities,
+        log_level: None,
+    });
+    Ok(server.core().initialize_result(version))
+}
+
+fn notification(method: &str, params: &Map<String, Value>, peer: &Peer) {
+    match method {
+        "notifications/cancelled" => {
+            if let Some(id) = params.get("requestId").cloned().and_then(RequestId::from_value) {
+                peer.in_flight.cancel(&id);
+            }
+        }
+        _ => tracing::trace!(method, "notification"),
+    }
+}
+
+/// A reply's result: prepared JSON text, or a value built for this request.
+enum Answer<'a> {
+    Prepared(&'a str),
+    Built(Value),
+}
+
+use serde::Deserialize as _;
+
+/// Polls a tool's future, turning a panic into an error message.
+struct CatchUnwind(ToolFuture);
+
+impl Future for CatchUnwind {
+    type Output = Result<ToolResult, String>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let future = &mut self.0;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Ready(result)) => Poll::Ready(Ok(result)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(Err(panic_message(payload.as_ref()))),
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic".to_owned()
+    }
+}
