@@ -37,8 +37,17 @@ pub struct Context {
     inner: Arc<Inner>,
 }
 
+/// Who the client authenticated as (HTTP bearer tokens); `None` without authentication.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// The name of the credential the client presented: for a bearer token, its label
+    /// in the token file, `env` for `MCP_AUTH_TOKEN`, or `token-N` by line number.
+    pub name: String,
+}
+
 struct Inner {
     request_id: Option<RequestId>,
+    identity: Option<Identity>,
     version: ProtocolVersion,
     client_info: Option<Implementation>,
     client_capabilities: Value,
@@ -52,6 +61,7 @@ struct Inner {
 /// Everything the dispatcher knows about a request when it builds its [`Context`].
 pub(crate) struct RequestScope {
     pub(crate) request_id: RequestId,
+    pub(crate) identity: Option<Identity>,
     pub(crate) version: ProtocolVersion,
     pub(crate) client_info: Option<Implementation>,
     pub(crate) client_capabilities: Value,
@@ -68,6 +78,7 @@ impl Context {
         Context {
             inner: Arc::new(Inner {
                 request_id: Some(scope.request_id),
+                identity: scope.identity,
                 version: scope.version,
                 client_info: scope.client_info,
                 client_capabilities: scope.client_capabilities,
@@ -94,6 +105,7 @@ impl Context {
         Context {
             inner: Arc::new(Inner {
                 request_id: None,
+                identity: None,
                 version: ProtocolVersion::LATEST,
                 client_info: None,
                 client_capabilities: Value::Object(Map::new()),
@@ -188,6 +200,12 @@ impl Context {
     /// session before).
     pub fn client_capabilities(&self) -> &Value {
         &self.inner.client_capabilities
+    }
+
+    /// Who the client authenticated as, when the transport authenticates (HTTP with
+    /// bearer tokens).
+    pub fn identity(&self) -> Option<&Identity> {
+        self.inner.identity.as_ref()
     }
 
     /// The id of the request, `None` for a [`Context::detached`] one.

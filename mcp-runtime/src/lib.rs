@@ -33,6 +33,7 @@
 
 #[doc(hidden)]
 pub mod __private;
+mod base64;
 mod cli;
 mod content;
 mod context;
@@ -47,7 +48,7 @@ mod tool_result;
 pub mod transport;
 
 pub use content::{Content, EmbeddedResource, ResourceLink};
-pub use context::Context;
+pub use context::{Context, Identity};
 pub use error::{Error, Result};
 pub use protocol::ProtocolVersion;
 pub use protocol::meta::{Implementation, LogLevel};

@@ -8,7 +8,7 @@ use syn::meta::ParseNestedMeta;
 use crate::common::errors::Errors;
 use crate::common::options::{Slot, string_value, unknown_option};
 
-const OPTIONS: &[&str] = &["name", "transport", "crate"];
+const OPTIONS: &[&str] = &["name", "transport", "bind", "crate"];
 const TRANSPORTS: &[&str] = &["stdio", "http"];
 
 /// What the attribute says.
@@ -16,6 +16,7 @@ const TRANSPORTS: &[&str] = &["stdio", "http"];
 pub(crate) struct MainArgs {
     pub(crate) name: Slot<LitStr>,
     pub(crate) transport: Slot<LitStr>,
+    pub(crate) bind: Slot<LitStr>,
     pub(crate) krate: Slot<syn::Path>,
 }
 
@@ -51,6 +52,18 @@ impl MainArgs {
                 ));
             }
             self.transport.set(meta, value)
+        } else if meta.path.is_ident("bind") {
+            let value = string_value(meta)?;
+            if value.value().parse::<std::net::SocketAddr>().is_err() {
+                return Err(syn::Error::new(
+                    value.span(),
+                    format!(
+                        "`bind` takes an address with a port, such as `127.0.0.1:8080`; `{}` is not one",
+                        value.value()
+                    ),
+                ));
+            }
+            self.bind.set(meta, value)
         } else if meta.path.is_ident("crate") {
             let path: syn::Path = meta.value()?.parse()?;
             self.krate.set(meta, path)
@@ -59,6 +72,25 @@ impl MainArgs {
                 let _: syn::Expr = meta.value()?.parse()?;
             }
             Err(unknown_option(meta, OPTIONS))
+        }
+    }
+
+    /// `bind` only makes sense for the HTTP transport.
+    pub(crate) fn check(&self, errors: &mut Errors) {
+        let transport = self.transport.get().map(LitStr::value);
+        if let (Some((_, span)), false) = (&self.bind.value, transport.as_deref() == Some("http")) {
+            errors.at(
+                *span,
+                "`bind` sets the HTTP address; add `transport = \"http\"` or remove `bind`",
+            );
+        }
+    }
+
+    /// The default bind address as an `Option<&str>` expression.
+    pub(crate) fn bind_tokens(&self) -> TokenStream {
+        match self.bind.get() {
+            Some(bind) => quote!(::core::option::Option::Some(#bind)),
+            None => quote!(::core::option::Option::None),
         }
     }
 

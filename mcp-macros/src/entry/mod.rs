@@ -20,6 +20,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#compile_errors #item);
         }
     };
+    args.check(&mut errors);
     check(&function, &mut errors);
     if !errors.is_empty() {
         // Emit the function without `async` so rustc adds no error of its own about it.
@@ -74,6 +75,7 @@ fn emit(function: &syn::ItemFn, args: &MainArgs) -> TokenStream {
         None => quote!(::core::env!("CARGO_PKG_NAME")),
     };
     let transport = args.transport_tokens(&private);
+    let bind = args.bind_tokens();
     quote! {
         #(#attrs)*
         fn main() -> ::std::process::ExitCode {
@@ -82,6 +84,7 @@ fn emit(function: &syn::ItemFn, args: &MainArgs) -> TokenStream {
                     name: #name,
                     version: ::core::env!("CARGO_PKG_VERSION"),
                     transport: #transport,
+                    bind: #bind,
                     about: ::core::option_env!("CARGO_PKG_DESCRIPTION"),
                 },
                 async #body,

@@ -12,7 +12,7 @@ use std::task::{Context as TaskContext, Poll};
 
 use serde_json::{Map, Value};
 
-use crate::context::{Context, RequestScope};
+use crate::context::{Context, Identity, RequestScope};
 use crate::protocol::jsonrpc::{Incoming, error_message, result_message, result_value_message};
 use crate::protocol::meta::{Implementation, LogLevel, modern_meta, progress_token};
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
@@ -30,6 +30,17 @@ use crate::tool_result::ToolResult;
 pub(crate) struct Peer {
     pub(crate) session: Arc<Session>,
     pub(crate) in_flight: InFlight,
+    pub(crate) identity: Option<Identity>,
+}
+
+impl Peer {
+    /// A new peer that authenticated as `identity`.
+    pub(crate) fn with_identity(identity: Option<Identity>) -> Peer {
+        Peer {
+            identity,
+            ..Peer::default()
+        }
+    }
 }
 
 /// An encoded reply, with its error code when it is an error (transports map codes to
@@ -186,6 +197,7 @@ impl Server {
         let context = Context::new(
             RequestScope {
                 request_id: id.clone(),
+                identity: peer.identity.clone(),
                 version,
                 client_info: scope.client_info,
                 client_capabilities: scope.client_capabilities,
@@ -304,7 +316,11 @@ fn initialize(
 fn notification(method: &str, params: &Map<String, Value>, peer: &Peer) {
     match method {
         "notifications/cancelled" => {
-            if let Some(id) = params.get("requestId").cloned().and_then(RequestId::from_value) {
+            if let Some(id) = params
+                .get("requestId")
+                .cloned()
+                .and_then(RequestId::from_value)
+            {
                 peer.in_flight.cancel(&id);
             }
         }

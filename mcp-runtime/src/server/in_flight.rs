@@ -41,10 +41,25 @@ impl InFlight {
 
     /// Cancels the call with this id, if it is in flight.
     pub(crate) fn cancel(&self, id: &RequestId) {
-        let token = self.calls.lock().ok().and_then(|calls| calls.get(id).cloned());
+        let token = self
+            .calls
+            .lock()
+            .ok()
+            .and_then(|calls| calls.get(id).cloned());
         if let Some(token) = token {
             tracing::debug!(%id, "cancelling");
             token.cancel();
+        }
+    }
+}
+
+impl InFlight {
+    /// Cancels every call in flight (the client went away).
+    pub(crate) fn cancel_all(&self) {
+        if let Ok(calls) = self.calls.lock() {
+            for token in calls.values() {
+                token.cancel();
+            }
         }
     }
 }

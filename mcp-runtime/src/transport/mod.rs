@@ -1,7 +1,10 @@
 //! Transports: how messages reach a [`Server`](crate::Server).
 //!
 //! - [`stdio`]: newline-delimited JSON-RPC on standard input and output.
+//! - `http` (feature `http`, on by default): Streamable HTTP, HTTP+SSE, health, auth.
 
+#[cfg(feature = "http")]
+pub mod http;
 pub mod stdio;
 
 use std::fmt;

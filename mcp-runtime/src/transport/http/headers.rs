@@ -1,0 +1,188 @@
+//! 2026-07-28 request headers: `MCP-Protocol-Version`, `Mcp-Method` and `Mcp-Name` must
+//! be present and agree with the body, so intermediaries that route on headers see what
+//! the server executes.
+
+use axum::http::HeaderMap;
+use serde_json::{Map, Value};
+
+use crate::base64;
+use crate::protocol::codes::HEADER_MISMATCH;
+use crate::protocol::meta::modern_meta;
+use crate::protocol::{ProtocolVersion, RpcError};
+
+pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
+pub(crate) const METHOD: &str = "mcp-method";
+pub(crate) const NAME: &str = "mcp-name";
+pub(crate) const SESSION_ID: &str = "mcp-session-id";
+
+/// Checks a modern request's headers against its method and params.
+pub(crate) fn check_request(
+    headers: &HeaderMap,
+    method: &str,
+    params: &Map<String, Value>,
+) -> Result<ProtocolVersion, RpcError> {
+    let version_header = required(headers, PROTOCOL_VERSION)?;
+    let version = ProtocolVersion::parse(version_header)
+        .ok_or_else(|| RpcError::unsupported_version(version_header))?;
+    let method_header = required(headers, METHOD)?;
+    if method_header != method {
+        return Err(mismatch(format!(
+            "Mcp-Method header value '{method_header}' does not match body value '{method}'"
+        )));
+    }
+    if let Some(field) = name_field(method) {
+        let name_header = decode(required(headers, NAME)?)?;
+        let body = params
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if name_header != body {
+            return Err(mismatch(format!(
+                "Mcp-Name header value '{name_header}' does not match body value '{body}'"
+            )));
+        }
+    }
+    match modern_meta(params) {
+        None => Err(RpcError::invalid_params(format!(
+            "missing `_meta.{}`",
+            crate::protocol::meta::PROTOCOL_VERSION_KEY
+        ))),
+        Some(Err(error)) => Err(error),
+        Some(Ok(meta)) if meta.version != version => Err(mismatch(format!(
+            "MCP-Protocol-Version header value '{version}' does not match body value '{}'",
+            meta.version
+        ))),
+        Some(Ok(_)) => Ok(version),
+    }
+}
+
+/// The params field that `Mcp-Name` mirrors for a method.
+fn name_field(method: &str) -> Option<&'static str> {
+    match method {
+        "tools/call" | "prompts/get" => Some("name"),
+        "resources/read" => Some("uri"),
+        _ => None,
+    }
+}
+
+fn required<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, RpcError> {
+    let value = headers
+        .get(name)
+        .ok_or_else(|| mismatch(format!("missing required header {name}")))?;
+    value
+        .to_str()
+        .map_err(|_| mismatch(format!("header {name} contains invalid characters")))
+}
+
+/// Decodes the `=?base64?...?=` sentinel form; other values are taken as they are.
+pub(crate) fn decode(value: &str) -> Result<String, RpcError> {
+    let Some(encoded) = value
+        .strip_prefix("=?base64?")
+        .and_then(|rest| rest.strip_suffix("?="))
+    else {
+        return Ok(value.to_owned());
+    };
+    base64::decode(encoded)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| mismatch("a header's =?base64?...?= value is not valid base64 of UTF-8"))
+}
+
+fn mismatch(message: impl Into<String>) -> RpcError {
+    RpcError::new(
+        HEADER_MISMATCH,
+        format!("Header mismatch: {}", message.into()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+    use serde_json::json;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    fn call_params(name: &str) -> Map<String, Value> {
+        json!({"name": name, "_meta": {
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {}
+        }})
+        .as_object()
+        .cloned()
+        .unwrap()
+    }
+
+    fn code(result: Result<ProtocolVersion, RpcError>) -> i64 {
+        result.unwrap_err().code
+    }
+
+    #[test]
+    fn matching_headers_pass() {
+        let h = headers(&[
+            (PROTOCOL_VERSION, "2026-07-28"),
+            (METHOD, "tools/call"),
+            (NAME, "add"),
+        ]);
+        assert!(check_request(&h, "tools/call", &call_params("add")).is_ok());
+        let encoded = headers(&[
+            (PROTOCOL_VERSION, "2026-07-28"),
+            (METHOD, "tools/call"),
+            (NAME, "=?base64?SGVsbG8sIOS4lueVjA==?="),
+        ]);
+        assert!(check_request(&encoded, "tools/call", &call_params("Hello, 世界")).is_ok());
+    }
+
+    #[test]
+    fn missing_or_different_headers_are_mismatches() {
+        let params = call_params("add");
+        let no_name = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (METHOD, "tools/call")]);
+        assert_eq!(
+            code(check_request(&no_name, "tools/call", &params)),
+            HEADER_MISMATCH
+        );
+        let other = headers(&[
+            (PROTOCOL_VERSION, "2026-07-28"),
+            (METHOD, "tools/call"),
+            (NAME, "sub"),
+        ]);
+        assert_eq!(
+            code(check_request(&other, "tools/call", &params)),
+            HEADER_MISMATCH
+        );
+        let no_method = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (NAME, "add")]);
+        assert_eq!(
+            code(check_request(&no_method, "tools/call", &params)),
+            HEADER_MISMATCH
+        );
+        let wrong_method = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (METHOD, "tools/list")]);
+        assert_eq!(
+            code(check_request(&wrong_method, "tools/call", &params)),
+            HEADER_MISMATCH
+        );
+    }
+
+    #[test]
+    fn unknown_versions_are_unsupported() {
+        let h = headers(&[(PROTOCOL_VERSION, "1900-01-01"), (METHOD, "tools/list")]);
+        assert_eq!(code(check_request(&h, "tools/list", &Map::new())), -32022);
+    }
+
+    #[test]
+    fn header_and_body_versions_must_agree() {
+        let h = headers(&[
+            (PROTOCOL_VERSION, "2025-11-25"),
+            (METHOD, "tools/call"),
+            (NAME, "add"),
+        ]);
+        assert_eq!(
+            code(check_request(&h, "tools/call", &call_params("add"))),
+            HEADER_MISMATCH
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! The 2024-11-05 HTTP+SSE transport: `GET /sse` opens a session's event stream, whose
+//! first event names the endpoint (`/messages?sessionId=…`) where the client POSTs its
+//! messages; every reply and notification arrives on the stream.
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::sse;
+use super::state::AppState;
+use super::streamable::{KEEP_ALIVE, error_response, unavailable};
+use crate::context::Identity;
+use crate::protocol::RpcError;
+use crate::protocol::codes;
+use crate::protocol::jsonrpc::Incoming;
+use crate::server::dispatch::Outcome;
+use crate::server::outbound::Outbound;
+
+/// `GET /sse`.
+pub(crate) async fn open(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+) -> Response {
+    if state.drain.is_draining() {
+        return unavailable("the server is shutting down; retry on another replica");
+    }
+    let identity = identity.map(|Extension(identity)| identity);
+    let (outbound, mut queue) = Outbound::channel();
+    let Ok((id, session)) = state.sessions.open(identity, Some(outbound)) else {
+        return unavailable("too many sessions are open; retry shortly");
+    };
+    let (sender, response) = sse::stream();
+    let endpoint = format!("/messages?sessionId={id}");
+    let closing = state.drain.streams_closing();
+    let sessions = state.sessions.clone();
+    tokio::spawn(async move {
+        if sender
+            .send(Ok(sse::named_event("endpoint", endpoint.as_bytes())))
+            .await
+            .is_err()
+        {
+            sessions.close(&id);
+            return;
+        }
+        let mut ticker = tokio::time::interval(KEEP_ALIVE);
+        ticker.tick().await;
+        loop {
+            tokio::select! {
+                biased;
+                message = queue.recv() => match message {
+                    Some(message) => {
+                        if sender.send(Ok(sse::message_event(&message))).await.is_err() {
+                            break;
+                        }
+                    }
+                    None => break,
+                },
+                () = sender.closed() => break,
+                () = session.closed.cancelled() => break,
+                () = closing.cancelled() => break,
+                _ = ticker.tick() => {
+                    if sender.send(Ok(sse::keep_alive())).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        session.peer.in_flight.cancel_all();
+        sessions.close(&id);
+        tracing::debug!("HTTP+SSE session closed");
+    });
+    response
+}
+
+/// The query of `POST /messages`.
+#[derive(Deserialize)]
+pub(crate) struct SessionQuery {
+    #[serde(rename = "sessionId")]
+    session_id: String,
+}
+
+/// `POST /messages?sessionId=…`: `202`, with the reply on the session's stream.
+pub(crate) async fn post_message(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+    Query(query): Query<SessionQuery>,
+    body: Bytes,
+) -> Response {
+    if state.drain.is_draining() {
+        return unavailable("the server is shutting down; retry on another replica");
+    }
+    let identity = identity.map(|Extension(identity)| identity);
+    let session = state.sessions.get(&query.session_id, identity.as_ref());
+    let Some((session, outbound)) = session.and_then(|s| s.outbound.clone().map(|o| (s, o))) else {
+        let error = RpcError::new(
+            codes::INVALID_REQUEST,
+            "unknown sessionId: open a stream with GET /sse first",
+        );
+        return error_response(StatusCode::NOT_FOUND, None, &error);
+    };
+    let message = Incoming::parse(&body);
+    if let Incoming::Invalid { id, error } = &message {
+        return error_response(StatusCode::BAD_REQUEST, id.as_ref(), error);
+    }
+    match state.server.dispatch(message, &session.peer, &outbound) {
+        Outcome::Reply(reply) => outbound.send(reply.bytes).await,
+        Outcome::Call(task) => {
+            let tracked = state.drain.track();
+            tokio::spawn(async move {
+                let _tracked = tracked;
+                if let Some(reply) = task.await {
+                    outbound.send(reply.bytes).await;
+                }
+            });
+        }
+        Outcome::Nothing => {}
+    }
+    StatusCode::ACCEPTED.into_response()
+}

@@ -1,0 +1,37 @@
+//! The routes, and the layers in front of them.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+
+use super::config::HttpConfig;
+use super::state::AppState;
+use super::{auth, health, legacy_sse, origin, streamable};
+
+/// `/health` open to all; `/mcp`, `/sse` and `/messages` behind the origin check and
+/// bearer authentication.
+pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
+    let protected = Router::new()
+        .route(
+            "/mcp",
+            post(streamable::post)
+                .get(streamable::get)
+                .delete(streamable::delete),
+        )
+        .route("/sse", get(legacy_sse::open))
+        .route("/messages", post(legacy_sse::post_message))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_token,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            origin::check_origin,
+        ));
+    Router::new()
+        .route("/health", get(health::health))
+        .merge(protected)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .with_state(state)
+}

@@ -1,0 +1,186 @@
+//! Legacy sessions over HTTP: Streamable HTTP sessions of 2025-03-26 to 2025-11-25
+//! (`Mcp-Session-Id`) and HTTP+SSE sessions of 2024-11-05 (`?sessionId=`).
+//!
+//! Ids are 128 random bits from the operating system. Sessions are bounded in number,
+//! bound to the identity that opened them, and closed when idle too long.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::context::Identity;
+use crate::server::dispatch::Peer;
+use crate::server::outbound::Outbound;
+
+/// One legacy session.
+#[derive(Debug)]
+pub(crate) struct HttpSession {
+    pub(crate) peer: Peer,
+    /// Where server messages go for an HTTP+SSE session (its event stream).
+    pub(crate) outbound: Option<Outbound>,
+    /// Fires when the session ends (DELETE, expiry, drain).
+    pub(crate) closed: CancellationToken,
+    /// Whether a `GET /mcp` stream is open.
+    pub(crate) stream_open: AtomicBool,
+    last_used: Mutex<Instant>,
+}
+
+/// Why a session could not be opened.
+#[derive(Debug)]
+pub(crate) struct TooManySessions;
+
+/// Every open session.
+#[derive(Debug)]
+pub(crate) struct SessionStore {
+    sessions: Mutex<HashMap<String, Arc<HttpSession>>>,
+    max: usize,
+    idle: Duration,
+}
+
+impl SessionStore {
+    pub(crate) fn new(max: usize, idle: Duration) -> SessionStore {
+        SessionStore {
+            sessions: Mutex::default(),
+            max,
+            idle,
+        }
+    }
+
+    /// Opens a session for `identity`.
+    pub(crate) fn open(
+        &self,
+        identity: Option<Identity>,
+        outbound: Option<Outbound>,
+    ) -> Result<(String, Arc<HttpSession>), TooManySessions> {
+        let mut sessions = self.sessions.lock().map_err(|_| TooManySessions)?;
+        if sessions.len() >= self.max {
+            return Err(TooManySessions);
+        }
+        let id = new_id().ok_or(TooManySessions)?;
+        let session = Arc::new(HttpSession {
+            peer: Peer::with_identity(identity),
+            outbound,
+            closed: CancellationToken::new(),
+            stream_open: AtomicBool::new(false),
+            last_used: Mutex::new(Instant::now()),
+        });
+        sessions.insert(id.clone(), Arc::clone(&session));
+        Ok((id, session))
+    }
+
+    /// The session with this id, if it is open and belongs to `identity`.
+    pub(crate) fn get(&self, id: &str, identity: Option<&Identity>) -> Option<Arc<HttpSession>> {
+        let session = self.sessions.lock().ok()?.get(id).cloned()?;
+        if session.peer.identity.as_ref() != identity {
+            return None;
+        }
+        if let Ok(mut last_used) = session.last_used.lock() {
+            *last_used = Instant::now();
+        }
+        Some(session)
+    }
+
+    /// Closes a session; `false` if there was none.
+    pub(crate) fn close(&self, id: &str) -> bool {
+        let removed = self.sessions.lock().ok().and_then(|mut s| s.remove(id));
+        match removed {
+            Some(session) => {
+                session.closed.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Closes sessions unused for longer than the idle timeout (an open stream counts as
+    /// use).
+    pub(crate) fn expire(&self) {
+        let Ok(mut sessions) = self.sessions.lock() else {
+            return;
+        };
+        let idle = self.idle;
+        sessions.retain(|_, session| {
+            let streaming =
+                session.stream_open.load(Ordering::Acquire) || session.outbound.is_some();
+            let recent = session
+                .last_used
+                .lock()
+                .map(|last| last.elapsed() < idle)
+                .unwrap_or(false);
+            let keep = streaming || recent;
+            if !keep {
+                session.closed.cancel();
+            }
+            keep
+        });
+    }
+
+    /// Closes every session (drain).
+    pub(crate) fn close_all(&self) {
+        if let Ok(mut sessions) = self.sessions.lock() {
+            for (_, session) in sessions.drain() {
+                session.closed.cancel();
+            }
+        }
+    }
+
+    /// Runs [`SessionStore::expire`] periodically until `stop` fires.
+    pub(crate) async fn expire_periodically(self: Arc<Self>, stop: CancellationToken) {
+        let period = (self.idle / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
+        let mut ticker = tokio::time::interval(period);
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return,
+                _ = ticker.tick() => self.expire(),
+            }
+        }
+    }
+}
+
+/// 128 random bits as 32 hex digits.
+fn new_id() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_bounded_bound_to_identity_and_closable() {
+        let store = SessionStore::new(2, Duration::from_secs(60));
+        let alice = Identity {
+            name: "alice".into(),
+        };
+        let (first, _) = store.open(Some(alice.clone()), None).unwrap();
+        let (second, _) = store.open(None, None).unwrap();
+        assert_ne!(first, second);
+        assert_eq!(first.len(), 32);
+        assert!(
+            store.open(None, None).is_err(),
+            "the third session exceeds the bound"
+        );
+        assert!(store.get(&first, Some(&alice)).is_some());
+        assert!(
+            store.get(&first, None).is_none(),
+            "another identity cannot use it"
+        );
+        assert!(store.close(&first));
+        assert!(store.get(&first, Some(&alice)).is_none());
+        assert!(!store.close(&first));
+    }
+
+    #[test]
+    fn idle_sessions_expire() {
+        let store = SessionStore::new(10, Duration::ZERO);
+        let (id, session) = store.open(None, None).unwrap();
+        store.expire();
+        assert!(store.get(&id, None).is_none());
+        assert!(session.closed.is_cancelled());
+    }
+}

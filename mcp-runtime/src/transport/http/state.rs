@@ -1,0 +1,39 @@
+//! What every HTTP handler shares.
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use super::auth::Tokens;
+use super::config::HttpConfig;
+use super::drain::Drain;
+use super::origin::OriginPolicy;
+use super::sessions::SessionStore;
+use crate::server::Server;
+
+/// The state behind the router. Cloning is cheap.
+#[derive(Clone, Debug)]
+pub(crate) struct AppState {
+    pub(crate) server: Server,
+    pub(crate) tokens: Tokens,
+    pub(crate) origins: Arc<OriginPolicy>,
+    pub(crate) sessions: Arc<SessionStore>,
+    pub(crate) drain: Drain,
+    pub(crate) permits: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub(crate) fn new(server: Server, config: &HttpConfig) -> AppState {
+        AppState {
+            server,
+            tokens: config.tokens.clone(),
+            origins: Arc::new(OriginPolicy::new(&config.allowed_origins)),
+            sessions: Arc::new(SessionStore::new(
+                config.max_sessions,
+                config.session_idle_timeout,
+            )),
+            drain: Drain::default(),
+            permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! `/mcp`: the Streamable HTTP endpoint, for both eras.
+//!
+//! A request with `Mcp-Session-Id` belongs to a legacy session; `initialize` opens one;
+//! anything else is a stateless 2026-07-28 request whose headers must match its body.
+//! A reply is one JSON object, unless the call sends notifications (progress, logs)
+//! before it finishes and the client accepts `text/event-stream`: then the response is
+//! an SSE stream of those notifications ending with the reply. A client that closes
+//! the stream cancels the call.
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::mpsc;
+
+use super::headers::{self, SESSION_ID};
+use super::sse;
+use super::state::AppState;
+use crate::context::Identity;
+use crate::protocol::codes;
+use crate::protocol::jsonrpc::{Incoming, error_message};
+use crate::protocol::{RequestId, RpcError};
+use crate::server::dispatch::{CallTask, Outcome, Peer, Reply};
+use crate::server::outbound::Outbound;
+
+/// Which rules shape the HTTP status of a reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Era {
+    Modern,
+    Legacy,
+}
+
+/// `POST /mcp`.
+pub(crate) async fn post(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if state.drain.is_draining() {
+        return unavailable("the server is shutting down; retry on another replica");
+    }
+    let Ok(_permit) = state.permits.clone().try_acquire_owned() else {
+        return unavailable("too many requests in flight; retry shortly");
+    };
+    let identity = identity.map(|Extension(identity)| identity);
+    let accepts_sse = accepts_event_stream(&headers);
+    let message = Incoming::parse(&body);
+    if let Some(session_id) = headers.get(SESSION_ID) {
+        let session = session_id
+            .to_str()
+            .ok()
+            .and_then(|id| state.sessions.get(id, identity.as_ref()));
+        return match session {
+            Some(session) => {
+                exchange(&state, &session.peer, message, accepts_sse, Era::Legacy).await
+            }
+            None => session_not_found(),
+        };
+    }
+    match &message {
+        Incoming::Request { method, .. } if method == "initialize" => {
+            return initialize(&state, identity, message, accepts_sse).await;
+        }
+        Incoming::Request { id, method, params } => {
+            if let Err(error) = headers::check_request(&headers, method, params) {
+                return error_response(StatusCode::BAD_REQUEST, Some(id), &error);
+            }
+        }
+        Incoming::Invalid { .. } | Incoming::Notification { .. } | Incoming::Response => {}
+    }
+    let peer = Peer::with_identity(identity);
+    exchange(&state, &peer, message, accepts_sse, Era::Modern).await
+}
+
+/// `initialize` without a session: opens one and names it in `Mcp-Session-Id`.
+async fn initialize(
+    state: &AppState,
+    identity: Option<Identity>,
+    message: Incoming,
+    accepts_sse: bool,
+) -> Response {
+    let Ok((id, session)) = state.sessions.open(identity, None) else {
+        return unavailable("too many sessions are open; retry shortly");
+    };
+    let mut response = exchange(state, &session.peer, message, accepts_sse, Era::Legacy).await;
+    if session.peer.session.state().is_none() {
+        state.sessions.close(&id);
+        return response;
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(SESSION_ID, value);
+    }
+    tracing::debug!("legacy HTTP session opened");
+    response
+}
+
+/// Dispatches one message and turns the outcome into a response.
+async fn exchange(
+    state: &AppState,
+    peer: &Peer,
+    message: Incoming,
+    accepts_sse: bool,
+    era: Era,
+) -> Response {
+    let (notify, queue) = Outbound::channel();
+    match state.server.dispatch(message, peer, &notify) {
+        Outcome::Nothing => StatusCode::ACCEPTED.into_response(),
+        Outcome::Reply(reply) => reply_response(reply, era),
+        Outcome::Call(task) => {
+            drop(notify);
+            let tracked = state.drain.track();
+            if !accepts_sse {
+                drop(queue);
+                let reply = task.await;
+                drop(tracked);
+                return reply.map_or_else(
+                    || StatusCode::NO_CONTENT.into_response(),
+                    |r| reply_response(r, era),
+                );
+            }
+            call_response(task, queue, era, tracked).await
+        }
+    }
+}
+
+/// Waits for the first of: a notification (answer with a stream) or the reply.
+async fn call_response(
+    mut task: CallTask,
+    mut queue: mpsc::Receiver<Vec<u8>>,
+    era: Era,
+    tracked: tokio_util::task::task_tracker::TaskTrackerToken,
+) -> Response {
+    let first = tokio::select! {
+        biased;
+        first = queue.recv() => first,
+        reply = &mut task => {
+            let pending: Vec<Vec<u8>> = std::iter::from_fn(|| queue.try_recv().ok()).collect();
+            return match (reply, pending.is_empty()) {
+                (None, _) => StatusCode::NO_CONTENT.into_response(),
+                (Some(reply), true) => reply_response(reply, era),
+                (Some(reply), false) => finished_stream(pending, reply),
+            };
+        }
+    };
+    let (sender, response) = sse::stream();
+    tokio::spawn(async move {
+        let _tracked = tracked;
+        let mut open = true;
+        if let Some(first) = first
+            && sender.send(Ok(sse::message_event(&first))).await.is_err()
+        {
+            return;
+        }
+        loop {
+            tokio::select! {
+                biased;
+                () = sender.closed() => {
+                    tracing::debug!("client closed the stream: cancelling the call");
+                    return;
+                }
+                message = queue.recv(), if open => match message {
+                    Some(message) => {
+                        if sender.send(Ok(sse::message_event(&message))).await.is_err() {
+                            return;
+                        }
+                    }
+                    None => open = false,
+                },
+                reply = &mut task => {
+                    while let Ok(message) = queue.try_recv() {
+                        let _ = sender.send(Ok(sse::message_event(&message))).await;
+                    }
+                    if let Some(reply) = reply {
+                        let _ = sender.send(Ok(sse::message_event(&reply.bytes))).await;
+                    }
+                    return;
+                }
+            }
+        }
+    });
+    response
+}
+
+/// An SSE response for messages that are all known already.
+fn finished_stream(notifications: Vec<Vec<u8>>, reply: Reply) -> Response {
+    let mut body = Vec::new();
+    for message in notifications.iter().chain(std::iter::once(&reply.bytes)) {
+        body.extend_from_slice(&sse::message_event(message));
+    }
+    let (sender, response) = sse::stream();
+    tokio::spawn(async move {
+        let _ = sender.send(Ok(Bytes::from(body))).await;
+    });
+    response
+}
+
+/// `GET /mcp`: the server-to-client stream of a legacy session.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
+        return method_not_allowed();
+    };
+    let identity = identity.map(|Extension(identity)| identity);
+    let Some(session) = state.sessions.get(session_id, identity.as_ref()) else {
+        return session_not_found();
+    };
+    if !accepts_event_stream(&headers) {
+        return (
+            StatusCode::NOT_ACCEPTABLE,
+            "the stream needs Accept: text/event-stream\n",
+        )
+            .into_response();
+    }
+    if session
+        .stream_open
+        .swap(true, std::sync::atomic::Ordering::AcqRel)
+    {
+        return (
+            StatusCode::CONFLICT,
+            "this session already has an open stream\n",
+        )
+            .into_response();
+    }
+    let (sender, response) = sse::stream();
+    let closing = state.drain.streams_closing();
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(KEEP_ALIVE);
+        ticker.tick().await;
+        loop {
+            tokio::select! {
+                () = closing.cancelled() => break,
+                () = session.closed.cancelled() => break,
+                () = sender.closed() => break,
+                _ = ticker.tick() => {
+                    if sender.send(Ok(sse::keep_alive())).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        session
+            .stream_open
+            .store(false, std::sync::atomic::Ordering::Release);
+    });
+    response
+}
+
+/// `DELETE /mcp`: ends a legacy session.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
+        return method_not_allowed();
+    };
+    let identity = identity.map(|Extension(identity)| identity);
+    if state.sessions.get(session_id, identity.as_ref()).is_none() {
+        return session_not_found();
+    }
+    if let Some(session) = state.sessions.get(session_id, identity.as_ref()) {
+        session.peer.in_flight.cancel_all();
+    }
+    state.sessions.close(session_id);
+    tracing::debug!("legacy HTTP session closed by the client");
+    StatusCode::OK.into_response()
+}
+
+/// How often an idle stream sends a keep-alive comment.
+pub(crate) const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
+pub(crate) fn accepts_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains("text/event-stream") || value.contains("*/*"))
+}
+
+/// The HTTP status for a reply: client errors are `400`, an unknown method is `404` for
+/// modern clients, and everything else (including tool errors) is `200`.
+fn status_for(error_code: Option<i64>, era: Era) -> StatusCode {
+    match error_code {
+        None => StatusCode::OK,
+        Some(
+            codes::PARSE_ERROR
+            | codes::INVALID_REQUEST
+            | codes::HEADER_MISMATCH
+            | codes::MISSING_REQUIRED_CLIENT_CAPABILITY
+            | codes::UNSUPPORTED_PROTOCOL_VERSION,
+        ) => StatusCode::BAD_REQUEST,
+        Some(codes::METHOD_NOT_FOUND) if era == Era::Modern => StatusCode::NOT_FOUND,
+        Some(_) => StatusCode::OK,
+    }
+}
+
+fn reply_response(reply: Reply, era: Era) -> Response {
+    json_response(status_for(reply.error_code, era), reply.bytes)
+}
+
+pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+pub(crate) fn error_response(
+    status: StatusCode,
+    id: Option<&RequestId>,
+    error: &RpcError,
+) -> Response {
+    json_response(status, error_message(id, error))
+}
+
+fn session_not_found() -> Response {
+    let error = RpcError::new(
+        codes::INVALID_REQUEST,
+        "session not found: it ended or expired; send initialize again",
+    );
+    error_response(StatusCode::NOT_FOUND, None, &error)
+}
+
+fn method_not_allowed() -> Response {
+    let mut response = (
+        StatusCode::METHOD_NOT_ALLOWED,
+        "2026-07-28 has no GET or DELETE on the MCP endpoint; POST requests instead\n",
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
+}
+
+pub(crate) fn unavailable(message: &str) -> Response {
+    let error = RpcError::new(codes::INTERNAL_ERROR, message);
+    let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, None, &error);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
