@@ -65,6 +65,14 @@ impl InputSchema {
         }
     }
 
+    /// Marks a property to be mirrored into the `Mcp-Param-{header}` HTTP header
+    /// (`x-mcp-header`).
+    pub fn header(&mut self, name: &str, header: &str) {
+        if let Some(Value::Object(property)) = self.properties.get_mut(name) {
+            property.insert("x-mcp-header".into(), Value::from(header));
+        }
+    }
+
     /// Uses `T`'s whole schema as the input schema (a struct that is the whole input).
     pub fn whole<T: JsonSchema>(&mut self) {
         self.whole = Some(self.generator.root_schema_for::<T>().to_value());

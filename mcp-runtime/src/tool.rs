@@ -49,6 +49,8 @@ pub struct ToolDef {
     pub output_schema: fn() -> Option<Value>,
     /// Runs the tool.
     pub call: fn(ToolCall) -> ToolFuture,
+    /// `(argument, header)` pairs: arguments mirrored into `Mcp-Param-{header}` over HTTP.
+    pub param_headers: &'static [(&'static str, &'static str)],
     /// Identifies the Rust function, so that the builder can find a tool by its function.
     pub function_id: fn() -> std::any::TypeId,
     /// Where the tool is defined (`file:line`), for error messages.

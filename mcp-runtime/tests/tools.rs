@@ -65,6 +65,18 @@ async fn panics() -> ToolResult {
     panic!("boom")
 }
 
+/// Query a region.
+#[mcp::tool]
+fn query(#[mcp(header = "Region")] region: String, sql: String) -> String {
+    format!("{region}: {sql}")
+}
+
+/// Mirrors a float, which headers cannot carry exactly.
+#[mcp::tool]
+fn bad_header(#[mcp(header = "Ratio")] ratio: f64) -> f64 {
+    ratio
+}
+
 /// Also named `greet`.
 #[mcp::tool(name = "greet")]
 fn greet_again() -> &'static str {
@@ -273,6 +285,29 @@ fn duplicate_names_name_both_definitions() {
     let text = error.to_string();
     assert!(text.contains("`greet`"), "{text}");
     assert_eq!(text.matches("tools.rs:").count(), 2, "{text}");
+}
+
+#[tokio::test]
+async fn header_parameters_are_marked_in_the_schema() {
+    let server = mcp::Server::builder().tool(query).build().unwrap();
+    let mut client = Client::start(server);
+    let list = client.call(1, "tools/list", json!({})).await;
+    let query = tool(&list, "query");
+    assert_eq!(
+        query["inputSchema"]["properties"]["region"]["x-mcp-header"],
+        "Region"
+    );
+    assert!(
+        query["inputSchema"]["properties"]["sql"]
+            .get("x-mcp-header")
+            .is_none()
+    );
+}
+
+#[test]
+fn header_parameters_must_be_strings_integers_or_booleans() {
+    let error = mcp::Server::builder().tool(bad_header).build().unwrap_err();
+    assert!(error.to_string().contains("Mcp-Param-Ratio"), "{error}");
 }
 
 #[test]

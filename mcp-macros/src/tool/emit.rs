@@ -40,11 +40,19 @@ pub(crate) fn emit(tool: &Tool) -> TokenStream {
             Some(text) => quote!(::core::option::Option::Some(#text)),
             None => quote!(::core::option::Option::None),
         };
+        let header = param
+            .header
+            .as_ref()
+            .map(|header| quote!(schema.header(#name, #header);));
         if param.flatten {
             quote_spanned!(ty.span()=> <#ty as #private::ToolInput>::describe_whole(&mut schema);)
         } else {
-            quote_spanned!(ty.span()=> <#ty as #private::ToolArg>::describe(&mut schema, #name, #description);)
+            quote_spanned!(ty.span()=> <#ty as #private::ToolArg>::describe(&mut schema, #name, #description); #header)
         }
+    });
+    let param_headers = tool.params.iter().filter_map(|param| {
+        let name = &param.name;
+        param.header.as_ref().map(|header| quote!((#name, #header)))
     });
     let bindings: Vec<syn::Ident> = (0..tool.params.len())
         .map(|index| quote::format_ident!("__mcp_arg{}", index))
@@ -128,6 +136,7 @@ pub(crate) fn emit(tool: &Tool) -> TokenStream {
                 input_schema: __mcp_input_schema,
                 output_schema: __mcp_output_schema,
                 call: __mcp_call,
+                param_headers: &[#(#param_headers),*],
                 function_id: __mcp_function_id,
                 location: ::core::concat!(::core::file!(), ":", ::core::line!()),
             };

@@ -6,7 +6,7 @@ use crate::common::errors::Errors;
 use crate::common::names::unraw;
 use crate::common::options::{string_value, unknown_option};
 
-const PARAM_OPTIONS: &[&str] = &["description", "flatten"];
+const PARAM_OPTIONS: &[&str] = &["description", "flatten", "header"];
 
 /// One parameter of the function.
 pub(crate) struct Param {
@@ -16,6 +16,8 @@ pub(crate) struct Param {
     pub(crate) description: Option<String>,
     /// The whole input object (`#[mcp(flatten)]`).
     pub(crate) flatten: bool,
+    /// Mirrored into the `Mcp-Param-{header}` HTTP header (`#[mcp(header = "...")]`).
+    pub(crate) header: Option<String>,
 }
 
 /// Reads the parameters, removing our attributes from the function so it compiles as
@@ -33,7 +35,11 @@ pub(crate) fn read(function: &mut syn::ItemFn, errors: &mut Errors) -> Vec<Param
             }
             syn::FnArg::Typed(typed) => typed,
         };
-        let (description, flatten) = take_attributes(&mut typed.attrs, errors);
+        let ParamAttributes {
+            description,
+            flatten,
+            header,
+        } = take_attributes(&mut typed.attrs, errors);
         let name = match &*typed.pat {
             syn::Pat::Ident(pat) => unraw(&pat.ident),
             other => {
@@ -64,6 +70,7 @@ pub(crate) fn read(function: &mut syn::ItemFn, errors: &mut Errors) -> Vec<Param
             ty: (*typed.ty).clone(),
             description,
             flatten,
+            header,
         });
     }
     let flattened = params.iter().filter(|p| p.flatten).count();
@@ -76,20 +83,35 @@ pub(crate) fn read(function: &mut syn::ItemFn, errors: &mut Errors) -> Vec<Param
     params
 }
 
-/// Takes `#[mcp(description = "...")]` and `#[mcp(flatten)]` off a parameter.
-fn take_attributes(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> (Option<String>, bool) {
-    let mut description = None;
-    let mut flatten = false;
+/// What `#[mcp(...)]` says about one parameter.
+#[derive(Default)]
+struct ParamAttributes {
+    description: Option<String>,
+    flatten: bool,
+    header: Option<String>,
+}
+
+/// Takes `#[mcp(description = "...")]`, `#[mcp(flatten)]` and `#[mcp(header = "...")]` off
+/// a parameter.
+fn take_attributes(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> ParamAttributes {
+    let mut found = ParamAttributes::default();
     attrs.retain(|attr| {
         if !attr.path().is_ident("mcp") {
             return true;
         }
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("description") {
-                description = Some(string_value(&meta)?.value());
+                found.description = Some(string_value(&meta)?.value());
                 Ok(())
             } else if meta.path.is_ident("flatten") {
-                flatten = true;
+                found.flatten = true;
+                Ok(())
+            } else if meta.path.is_ident("header") {
+                let name = string_value(&meta)?;
+                if let Err(message) = check_header_name(&name.value()) {
+                    return Err(syn::Error::new(name.span(), message));
+                }
+                found.header = Some(name.value());
                 Ok(())
             } else {
                 Err(unknown_option(&meta, PARAM_OPTIONS))
@@ -100,5 +122,19 @@ fn take_attributes(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> (Opt
         }
         false
     });
-    (description, flatten)
+    found
+}
+
+/// An HTTP field-name token (RFC 9110 `tchar`s), as `Mcp-Param-{name}` needs.
+fn check_header_name(name: &str) -> Result<(), String> {
+    let tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() {
+        return Err("a header name cannot be empty".into());
+    }
+    match name.chars().find(|&c| !tchar(c)) {
+        Some(bad) => Err(format!(
+            "`{name}` is not a valid HTTP header name: `{bad}` is not allowed; use letters, digits and `-`"
+        )),
+        None => Ok(()),
+    }
 }

@@ -46,6 +46,7 @@ impl Connection {
 
     /// Waits until every tool call in flight has answered (or was cancelled).
     pub(crate) async fn finish(&self) {
+        self.peer.closing.cancel();
         self.tasks.close();
         self.tasks.wait().await;
     }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
 use serde_json::{Map, Value};
+use tokio_util::sync::CancellationToken;
 
 use crate::context::{Context, Identity, RequestScope};
 use crate::protocol::jsonrpc::{Incoming, error_message, result_message, result_value_message};
@@ -31,6 +32,8 @@ pub(crate) struct Peer {
     pub(crate) session: Arc<Session>,
     pub(crate) in_flight: InFlight,
     pub(crate) identity: Option<Identity>,
+    /// Fires when the peer goes away (end of input): its subscriptions end.
+    pub(crate) closing: CancellationToken,
 }
 
 impl Peer {
@@ -120,6 +123,12 @@ impl Server {
             Ok(scope) => scope,
             Err(error) => return Outcome::Reply(Reply::error(Some(&id), &error)),
         };
+        if method == "subscriptions/listen" && scope.version.is_modern() {
+            return match self.listen(id.clone(), &params, peer, notify) {
+                Ok(task) => Outcome::Call(task),
+                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+            };
+        }
         if method == "tools/call" {
             return match self.start_call(id.clone(), scope, params, peer, notify) {
                 Ok(task) => Outcome::Call(task),

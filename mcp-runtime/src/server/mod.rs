@@ -6,6 +6,7 @@ pub(crate) mod dispatch;
 pub(crate) mod in_flight;
 pub(crate) mod outbound;
 pub(crate) mod session;
+pub(crate) mod subscriptions;
 pub(crate) mod tools;
 
 use std::sync::Arc;
@@ -65,6 +66,8 @@ pub(crate) struct Core {
     /// Complete `tools/list` results, one per revision (index: `ProtocolVersion::index`).
     tools_lists: Vec<String>,
     discover: String,
+    /// Fires when the server ends its subscriptions (drain).
+    pub(crate) closing: tokio_util::sync::CancellationToken,
 }
 
 impl Server {
@@ -109,6 +112,7 @@ impl Server {
                 tools,
                 tools_lists,
                 discover: Value::Object(discover).to_string(),
+                closing: tokio_util::sync::CancellationToken::new(),
             }),
         })
     }

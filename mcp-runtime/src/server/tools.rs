@@ -38,6 +38,9 @@ impl ToolTable {
             by_name.insert(def.name, def);
         }
         let mut defs: Vec<_> = by_name.into_values().collect();
+        for def in &defs {
+            check_param_headers(def)?;
+        }
         defs.sort_by_key(|def| def.name);
         let tools: Vec<PreparedTool> = defs
             .into_iter()
@@ -69,6 +72,35 @@ impl ToolTable {
     pub(crate) fn list_json(&self, version: ProtocolVersion) -> Value {
         Value::Array(self.tools.iter().map(|t| t.to_json(version)).collect())
     }
+}
+
+/// `x-mcp-header` rules: a string, integer or boolean property, names unique regardless
+/// of case.
+fn check_param_headers(def: &ToolDef) -> Result<(), String> {
+    let schema = (def.input_schema)();
+    let mut seen: Vec<String> = Vec::new();
+    for (argument, header) in def.param_headers {
+        let kind = schema
+            .get("properties")
+            .and_then(|properties| properties.get(argument))
+            .and_then(|property| property.get("type"))
+            .and_then(Value::as_str);
+        if !matches!(kind, Some("string" | "integer" | "boolean")) {
+            return Err(format!(
+                "tool `{}` ({}): argument `{argument}` is mirrored into Mcp-Param-{header} but is not a string, integer or boolean",
+                def.name, def.location
+            ));
+        }
+        let lower = header.to_ascii_lowercase();
+        if seen.contains(&lower) {
+            return Err(format!(
+                "tool `{}` ({}): two arguments use the header Mcp-Param-{header}",
+                def.name, def.location
+            ));
+        }
+        seen.push(lower);
+    }
+    Ok(())
 }
 
 impl PreparedTool {

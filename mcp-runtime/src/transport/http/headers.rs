@@ -56,6 +56,40 @@ pub(crate) fn check_request(
     }
 }
 
+/// Checks the `Mcp-Param-{header}` headers of a `tools/call` against its arguments:
+/// every argument the tool mirrors that has a value needs its header, equal after
+/// decoding (integers compare as numbers).
+pub(crate) fn check_param_headers(
+    headers: &HeaderMap,
+    mirrored: &[(&str, &str)],
+    arguments: Option<&Value>,
+) -> Result<(), RpcError> {
+    for (argument, header) in mirrored {
+        let name = format!("mcp-param-{}", header.to_ascii_lowercase());
+        let value = arguments.and_then(|arguments| arguments.get(argument));
+        let Some(value) = value.filter(|value| !value.is_null()) else {
+            continue;
+        };
+        let sent = decode(required(headers, &name)?)?;
+        let matches = match value {
+            Value::String(text) => *text == sent,
+            Value::Bool(flag) => sent == if *flag { "true" } else { "false" },
+            Value::Number(number) => sent
+                .parse::<f64>()
+                .ok()
+                .zip(number.as_f64())
+                .is_some_and(|(sent, body)| sent == body),
+            _ => false,
+        };
+        if !matches {
+            return Err(mismatch(format!(
+                "Mcp-Param-{header} header value '{sent}' does not match the argument `{argument}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The params field that `Mcp-Name` mirrors for a method.
 fn name_field(method: &str) -> Option<&'static str> {
     match method {
@@ -165,6 +199,23 @@ mod tests {
             code(check_request(&wrong_method, "tools/call", &params)),
             HEADER_MISMATCH
         );
+    }
+
+    #[test]
+    fn mirrored_arguments_need_matching_headers() {
+        let mirrored = [("region", "Region"), ("count", "Count")];
+        let arguments = json!({"region": "us-west1", "count": 42});
+        let good = headers(&[
+            ("mcp-param-region", "us-west1"),
+            ("mcp-param-count", "42.0"),
+        ]);
+        assert!(check_param_headers(&good, &mirrored, Some(&arguments)).is_ok());
+        let missing = headers(&[("mcp-param-region", "us-west1")]);
+        assert!(check_param_headers(&missing, &mirrored, Some(&arguments)).is_err());
+        let wrong = headers(&[("mcp-param-region", "eu"), ("mcp-param-count", "42")]);
+        assert!(check_param_headers(&wrong, &mirrored, Some(&arguments)).is_err());
+        let absent = json!({"region": null});
+        assert!(check_param_headers(&HeaderMap::new(), &mirrored, Some(&absent)).is_ok());
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub(crate) async fn run(
     let accepting = accept_loop(listener, router, acceptor, &graceful, config.header_timeout);
     let drained = async {
         shutdown.await;
+        state.server.close_subscriptions();
         let finished = state.drain.drain_calls(config.drain_timeout).await;
         if !finished {
             tracing::warn!("drain timeout reached with calls still in flight");

@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::headers::{self, SESSION_ID};
@@ -64,7 +65,21 @@ pub(crate) async fn post(
             return initialize(&state, identity, message, accepts_sse).await;
         }
         Incoming::Request { id, method, params } => {
-            if let Err(error) = headers::check_request(&headers, method, params) {
+            let checked = headers::check_request(&headers, method, params).and_then(|_| {
+                let tool = (method == "tools/call")
+                    .then(|| params.get("name").and_then(Value::as_str))
+                    .flatten()
+                    .and_then(|name| state.server.core().tools.get(name));
+                match tool {
+                    Some(tool) => headers::check_param_headers(
+                        &headers,
+                        tool.def.param_headers,
+                        params.get("arguments"),
+                    ),
+                    None => Ok(()),
+                }
+            });
+            if let Err(error) = checked {
                 return error_response(StatusCode::BAD_REQUEST, Some(id), &error);
             }
         }
