@@ -129,11 +129,43 @@ fn merge_properties(whole: &mut Value, properties: Map<String, Value>, required:
     }
 }
 
-/// Removes what breaks clients: `$schema`, and `null` in `type` arrays or `anyOf` lists.
+/// The `format` values JSON Schema 2020-12 defines; schemars also emits others
+/// (`double`, `uint32`, ...) that strict clients reject.
+const STANDARD_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// Removes what breaks clients: `$schema`, non-standard `format`s, and `null` in `type`
+/// arrays or `anyOf` lists.
 pub(crate) fn clean(schema: &mut Value) {
     match schema {
         Value::Object(object) => {
             object.remove("$schema");
+            if object
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|format| !STANDARD_FORMATS.contains(&format))
+            {
+                object.remove("format");
+            }
             if let Some(Value::Array(types)) = object.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {
@@ -187,7 +219,7 @@ mod tests {
         assert_eq!(schema["type"], "object");
         assert_eq!(
             schema["properties"]["a"],
-            json!({"type": "number", "format": "double", "description": "first"})
+            json!({"type": "number", "description": "first"})
         );
         assert_eq!(schema["properties"]["limit"]["type"], "integer");
         assert_eq!(schema["required"], json!(["a"]));
