@@ -4,8 +4,10 @@
 use mcp::schemars::JsonSchema;
 use mcp::serde::{Deserialize, Serialize};
 use mcp::{Content, Context, ToolResult};
+mod common;
+
+use common::Client;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines};
 
 /// Greet someone.
 ///
@@ -81,49 +83,6 @@ fn bad_header(#[mcp(header = "Ratio")] ratio: f64) -> f64 {
 #[mcp::tool(name = "greet")]
 fn greet_again() -> &'static str {
     "again"
-}
-
-struct Client {
-    writer: DuplexStream,
-    lines: Lines<BufReader<DuplexStream>>,
-}
-
-impl Client {
-    fn start(server: mcp::Server) -> Client {
-        let (writer, server_input) = tokio::io::duplex(1 << 20);
-        let (server_output, reader) = tokio::io::duplex(1 << 20);
-        tokio::spawn(server.serve_io(server_input, server_output));
-        Client {
-            writer,
-            lines: BufReader::new(reader).lines(),
-        }
-    }
-
-    async fn send(&mut self, message: Value) {
-        let mut line = message.to_string();
-        line.push('\n');
-        self.writer.write_all(line.as_bytes()).await.unwrap();
-    }
-
-    async fn next(&mut self) -> Value {
-        let line = tokio::time::timeout(std::time::Duration::from_secs(5), self.lines.next_line())
-            .await
-            .expect("a reply within 5 s")
-            .unwrap()
-            .expect("the server is still connected");
-        serde_json::from_str(&line).unwrap()
-    }
-
-    async fn call(&mut self, id: u64, method: &str, params: Value) -> Value {
-        let mut params = params;
-        params["_meta"] = json!({
-            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-            "io.modelcontextprotocol/clientCapabilities": {}
-        });
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .await;
-        self.next().await
-    }
 }
 
 fn server() -> mcp::Server {

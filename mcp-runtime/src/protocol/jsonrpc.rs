@@ -92,6 +92,8 @@ pub(crate) enum Incoming {
     },
     /// A response to a request the server sent; this server sends none yet.
     Response,
+    /// A JSON-RPC batch (an array of messages), allowed only in 2025-03-26.
+    Batch(Vec<Value>),
     /// Not a valid JSON-RPC message: answer with this error (id `null` if unknown).
     Invalid {
         id: Option<RequestId>,
@@ -111,14 +113,12 @@ impl Incoming {
         }
     }
 
-    fn from_value(value: Value) -> Incoming {
-        let Value::Object(mut object) = value else {
-            let what = if value.is_array() {
-                "JSON-RPC batches are not supported; send one message per line"
-            } else {
-                "a JSON-RPC message must be a JSON object"
-            };
-            return Incoming::invalid(None, what);
+    pub(crate) fn from_value(value: Value) -> Incoming {
+        let mut object = match value {
+            Value::Object(object) => object,
+            Value::Array(items) if !items.is_empty() => return Incoming::Batch(items),
+            Value::Array(_) => return Incoming::invalid(None, "an empty batch"),
+            _ => return Incoming::invalid(None, "a JSON-RPC message must be a JSON object"),
         };
         let raw_id = object.remove("id");
         let id = match raw_id {
@@ -248,7 +248,8 @@ mod tests {
     #[test]
     fn malformed_messages_get_the_json_rpc_codes() {
         assert_eq!(invalid_code("{not json"), codes::PARSE_ERROR);
-        assert_eq!(invalid_code("[1,2]"), codes::INVALID_REQUEST);
+        assert_eq!(invalid_code("[]"), codes::INVALID_REQUEST);
+        assert!(matches!(Incoming::parse(b"[1,2]"), Incoming::Batch(items) if items.len() == 2));
         assert_eq!(invalid_code("42"), codes::INVALID_REQUEST);
         assert_eq!(
             invalid_code(r#"{"id":1,"method":"ping"}"#),

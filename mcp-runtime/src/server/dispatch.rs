@@ -98,6 +98,7 @@ impl Server {
                 tracing::debug!("ignoring a response: this server sends no requests");
                 Outcome::Nothing
             }
+            Incoming::Batch(items) => self.dispatch_batch(items, peer, notify),
             Incoming::Invalid { id, error } => {
                 tracing::debug!(code = error.code, message = %error.message, "invalid message");
                 Outcome::Reply(Reply::error(id.as_ref(), &error))

@@ -1,5 +1,6 @@
 //! The server: its identity, its tools, and the answers prepared from them.
 
+pub(crate) mod batch;
 pub(crate) mod builder;
 pub(crate) mod connection;
 pub(crate) mod dispatch;

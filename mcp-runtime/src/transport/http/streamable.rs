@@ -83,7 +83,10 @@ pub(crate) async fn post(
                 return error_response(StatusCode::BAD_REQUEST, Some(id), &error);
             }
         }
-        Incoming::Invalid { .. } | Incoming::Notification { .. } | Incoming::Response => {}
+        Incoming::Invalid { .. }
+        | Incoming::Notification { .. }
+        | Incoming::Response
+        | Incoming::Batch(_) => {}
     }
     let peer = Peer::with_identity(identity);
     exchange(&state, &peer, message, accepts_sse, Era::Modern).await
