@@ -114,7 +114,7 @@ impl Server {
         peer: &Peer,
         notify: &Outbound,
     ) -> Outcome {
-        if method == "initialize" {
+        if method == "initialize" && modern_meta(&params).is_none() {
             return Outcome::Reply(match initialize(self, &params, &peer.session) {
                 Ok(result) => Reply::ok(result_value_message(&id, &result)),
                 Err(error) => Reply::error(Some(&id), &error),

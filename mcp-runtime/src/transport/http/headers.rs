@@ -22,8 +22,6 @@ pub(crate) fn check_request(
     params: &Map<String, Value>,
 ) -> Result<ProtocolVersion, RpcError> {
     let version_header = required(headers, PROTOCOL_VERSION)?;
-    let version = ProtocolVersion::parse(version_header)
-        .ok_or_else(|| RpcError::unsupported_version(version_header))?;
     let method_header = required(headers, METHOD)?;
     if method_header != method {
         return Err(mismatch(format!(
@@ -42,16 +40,23 @@ pub(crate) fn check_request(
             )));
         }
     }
+    let body_version = params
+        .get("_meta")
+        .and_then(|meta| meta.get(crate::protocol::meta::PROTOCOL_VERSION_KEY))
+        .and_then(Value::as_str);
+    if let Some(body_version) = body_version.filter(|body| *body != version_header) {
+        return Err(mismatch(format!(
+            "MCP-Protocol-Version header value '{version_header}' does not match body value '{body_version}'"
+        )));
+    }
+    let version = ProtocolVersion::parse(version_header)
+        .ok_or_else(|| RpcError::unsupported_version(version_header))?;
     match modern_meta(params) {
         None => Err(RpcError::invalid_params(format!(
             "missing `_meta.{}`",
             crate::protocol::meta::PROTOCOL_VERSION_KEY
         ))),
         Some(Err(error)) => Err(error),
-        Some(Ok(meta)) if meta.version != version => Err(mismatch(format!(
-            "MCP-Protocol-Version header value '{version}' does not match body value '{}'",
-            meta.version
-        ))),
         Some(Ok(_)) => Ok(version),
     }
 }
@@ -216,6 +221,19 @@ mod tests {
         assert!(check_param_headers(&wrong, &mirrored, Some(&arguments)).is_err());
         let absent = json!({"region": null});
         assert!(check_param_headers(&HeaderMap::new(), &mirrored, Some(&absent)).is_ok());
+    }
+
+    #[test]
+    fn a_header_that_disagrees_with_the_body_is_a_mismatch_even_if_unknown() {
+        let h = headers(&[
+            (PROTOCOL_VERSION, "1999-01-01"),
+            (METHOD, "tools/call"),
+            (NAME, "add"),
+        ]);
+        assert_eq!(
+            code(check_request(&h, "tools/call", &call_params("add"))),
+            HEADER_MISMATCH
+        );
     }
 
     #[test]

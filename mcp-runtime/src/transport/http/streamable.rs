@@ -61,7 +61,9 @@ pub(crate) async fn post(
         };
     }
     match &message {
-        Incoming::Request { method, .. } if method == "initialize" => {
+        Incoming::Request { method, params, .. }
+            if method == "initialize" && !is_modern(&headers, params) =>
+        {
             return initialize(&state, identity, message, accepts_sse).await;
         }
         Incoming::Request { id, method, params } => {
@@ -90,6 +92,17 @@ pub(crate) async fn post(
     }
     let peer = Peer::with_identity(identity);
     exchange(&state, &peer, message, accepts_sse, Era::Modern).await
+}
+
+/// Whether a request says it is 2026-07-28 or later (header or `_meta`): such a client
+/// has no `initialize`, even if it sends one.
+fn is_modern(headers: &HeaderMap, params: &serde_json::Map<String, Value>) -> bool {
+    let header_modern = headers
+        .get(headers::PROTOCOL_VERSION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(crate::protocol::ProtocolVersion::parse)
+        .is_some_and(crate::protocol::ProtocolVersion::is_modern);
+    header_modern || crate::protocol::meta::modern_meta(params).is_some()
 }
 
 /// `initialize` without a session: opens one and names it in `Mcp-Session-Id`.
