@@ -46,6 +46,7 @@ mod server;
 mod tool;
 mod tool_result;
 pub mod transport;
+mod uri_template;
 
 pub use content::{Content, EmbeddedResource, ResourceLink};
 pub use context::{Context, Identity};
@@ -55,6 +56,7 @@ pub use protocol::meta::{Implementation, LogLevel};
 pub use server::{BuildError, Server, ServerBuilder, ServerInfo};
 pub use tool::{ToolAnnotations, ToolDef};
 pub use tool_result::{IntoToolResult, ToolResult};
+pub use uri_template::{TemplateError, UriTemplate};
 
 pub use mcp_macros::{main, tool};
 
