@@ -102,7 +102,7 @@ where
             version: options.version.to_owned(),
             ..ServerInfo::default()
         };
-        let server = match Server::builder().info(info).registered_tools().build() {
+        let server = match Server::builder().info(info).registered().build() {
             Ok(server) => server,
             Err(error) => {
                 eprintln!("error: {error}");

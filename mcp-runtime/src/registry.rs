@@ -1,6 +1,8 @@
-//! Tools register themselves at link time: `#[mcp::tool]` adds its descriptor to
-//! [`TOOLS`], so a program needs no list of its tools.
+//! Tools and resources register themselves at link time: `#[mcp::tool]` adds its
+//! descriptor to [`TOOLS`], `#[mcp::resource]` to [`RESOURCES`], so a program needs no
+//! list of them.
 
+use crate::resource::ResourceDef;
 use crate::tool::ToolDef;
 
 /// Every `#[mcp::tool]` descriptor linked into the program.
@@ -10,4 +12,13 @@ pub static TOOLS: [ToolDef];
 /// The registered tools.
 pub(crate) fn tools() -> &'static [ToolDef] {
     &TOOLS
+}
+
+/// Every `#[mcp::resource]` descriptor linked into the program.
+#[linkme::distributed_slice]
+pub static RESOURCES: [ResourceDef];
+
+/// The registered resources.
+pub(crate) fn resources() -> &'static [ResourceDef] {
+    &RESOURCES
 }

@@ -17,6 +17,8 @@ pub mod codes {
     pub const INVALID_PARAMS: i64 = -32602;
     /// Something failed inside the server.
     pub const INTERNAL_ERROR: i64 = -32603;
+    /// A resource does not exist (2025-11-25 and earlier; `-32602` since 2026-07-28).
+    pub const RESOURCE_NOT_FOUND: i64 = -32002;
     /// HTTP headers disagree with the body (2026-07-28).
     pub const HEADER_MISMATCH: i64 = -32020;
     /// The request needs a client capability the client did not declare (2026-07-28).

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::protocol::jsonrpc::{Incoming, error_message};
+use crate::protocol::jsonrpc::Incoming;
 use crate::protocol::{ProtocolVersion, RpcError};
 use crate::server::Server;
 use crate::server::dispatch::{Outcome, Peer, Reply};
@@ -22,20 +22,14 @@ impl Server {
             let error = RpcError::invalid_request(
                 "JSON-RPC batches exist only in protocol revision 2025-03-26; send one message at a time",
             );
-            return Outcome::Reply(Reply {
-                bytes: error_message(None, &error),
-                error_code: Some(error.code),
-            });
+            return Outcome::Reply(Reply::error(None, &error));
         }
         let outcomes: Vec<Outcome> = items
             .into_iter()
             .map(|item| match Incoming::from_value(item) {
                 Incoming::Batch(_) => {
                     let error = RpcError::invalid_request("a batch cannot contain a batch");
-                    Outcome::Reply(Reply {
-                        bytes: error_message(None, &error),
-                        error_code: Some(error.code),
-                    })
+                    Outcome::Reply(Reply::error(None, &error))
                 }
                 message => self.dispatch(message, peer, notify),
             })
@@ -60,10 +54,7 @@ impl Server {
                 bytes.extend_from_slice(reply);
             }
             bytes.push(b']');
-            Some(Reply {
-                bytes,
-                error_code: None,
-            })
+            Some(Reply::ok(bytes))
         }))
     }
 }

@@ -4,6 +4,7 @@ use std::any::TypeId;
 use std::fmt;
 
 use crate::registry;
+use crate::resource::ResourceDef;
 use crate::server::{Server, ServerInfo};
 use crate::tool::ToolDef;
 
@@ -32,6 +33,7 @@ use crate::tool::ToolDef;
 pub struct ServerBuilder {
     info: ServerInfo,
     tools: Vec<&'static ToolDef>,
+    resources: Vec<&'static ResourceDef>,
     errors: Vec<String>,
 }
 
@@ -110,10 +112,43 @@ impl ServerBuilder {
         self
     }
 
+    /// Adds the resource defined by a function annotated with `#[mcp::resource]`.
+    pub fn resource<F: 'static>(mut self, function: F) -> ServerBuilder {
+        let id = TypeId::of::<F>();
+        match registry::resources()
+            .iter()
+            .find(|def| (def.function_id)() == id)
+        {
+            Some(def) => self.resources.push(def),
+            None => self.errors.push(format!(
+                "`{}` is not a resource: put #[mcp::resource(uri = \"...\")] on it",
+                std::any::type_name_of_val(&function)
+            )),
+        }
+        self
+    }
+
+    /// Adds a resource from its descriptor.
+    pub fn resource_def(mut self, def: &'static ResourceDef) -> ServerBuilder {
+        self.resources.push(def);
+        self
+    }
+
+    /// Adds every `#[mcp::resource]` linked into the program.
+    pub fn registered_resources(mut self) -> ServerBuilder {
+        self.resources.extend(registry::resources());
+        self
+    }
+
+    /// Adds everything registered: tools and resources.
+    pub fn registered(self) -> ServerBuilder {
+        self.registered_tools().registered_resources()
+    }
+
     /// Builds the server: schemas and lists are prepared here, once.
     pub fn build(self) -> Result<Server, BuildError> {
         let mut messages = self.errors;
-        match Server::new(self.info, self.tools) {
+        match Server::new(self.info, self.tools, self.resources) {
             Ok(server) if messages.is_empty() => Ok(server),
             Ok(_) => Err(BuildError { messages }),
             Err(message) => {

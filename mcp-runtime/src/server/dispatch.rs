@@ -22,7 +22,6 @@ use crate::server::in_flight::InFlight;
 use crate::server::outbound::Outbound;
 use crate::server::session::{LegacyState, Session};
 use crate::tool::{ToolCall, ToolFuture};
-use crate::tool_result::ToolResult;
 
 /// What the requests of one client share: its legacy session and its calls in flight.
 ///
@@ -55,14 +54,14 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    fn error(id: Option<&RequestId>, error: &RpcError) -> Reply {
+    pub(crate) fn error(id: Option<&RequestId>, error: &RpcError) -> Reply {
         Reply {
             bytes: error_message(id, error),
             error_code: Some(error.code),
         }
     }
 
-    fn ok(bytes: Vec<u8>) -> Reply {
+    pub(crate) fn ok(bytes: Vec<u8>) -> Reply {
         Reply {
             bytes,
             error_code: None,
@@ -130,6 +129,12 @@ impl Server {
                 Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
             };
         }
+        if method == "resources/read" && !self.core().resources.is_empty() {
+            return match self.start_read(id.clone(), scope, &params, peer, notify) {
+                Ok(task) => Outcome::Call(task),
+                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+            };
+        }
         if method == "tools/call" {
             return match self.start_call(id.clone(), scope, params, peer, notify) {
                 Ok(task) => Outcome::Call(task),
@@ -156,12 +161,16 @@ impl Server {
             "server/discover" if version.is_modern() => Ok(Answer::Prepared(core.discover())),
             "ping" if !version.is_modern() => Ok(Answer::Built(Value::Object(Map::new()))),
             "tools/list" => {
-                if params.get("cursor").is_some_and(|cursor| !cursor.is_null()) {
-                    return Err(RpcError::invalid_params(
-                        "invalid cursor: this server returns every tool in one page",
-                    ));
-                }
+                single_page(params)?;
                 Ok(Answer::Prepared(core.tools_list(version)))
+            }
+            "resources/list" if !core.resources.is_empty() => {
+                single_page(params)?;
+                Ok(Answer::Prepared(core.resources_list(version)))
+            }
+            "resources/templates/list" if !core.resources.is_empty() => {
+                single_page(params)?;
+                Ok(Answer::Prepared(core.templates_list(version)))
             }
             "logging/setLevel" if !version.is_modern() => {
                 let level = params
@@ -204,19 +213,7 @@ impl Server {
             RpcError::invalid_request("a request with this id is already in flight")
         })?;
         let version = scope.version;
-        let context = Context::new(
-            RequestScope {
-                request_id: id.clone(),
-                identity: peer.identity.clone(),
-                version,
-                client_info: scope.client_info,
-                client_capabilities: scope.client_capabilities,
-                progress_token: progress_token(&params),
-                log_level: scope.log_level,
-            },
-            registration.token(),
-            notify.clone(),
-        );
+        let context = scope.into_context(id.clone(), peer, &params, registration.token(), notify);
         let future = run(ToolCall::new(arguments, context));
         let server = self.clone();
         Ok(Box::pin(async move {
@@ -247,15 +244,51 @@ impl Server {
     }
 }
 
+/// Lists are served in one page; a cursor can only be one this server never issued.
+fn single_page(params: &Map<String, Value>) -> Result<(), RpcError> {
+    if params.get("cursor").is_some_and(|cursor| !cursor.is_null()) {
+        return Err(RpcError::invalid_params(
+            "invalid cursor: this server returns every list in one page",
+        ));
+    }
+    Ok(())
+}
+
 /// A tool's dispatch function.
 type ToolRunner = fn(ToolCall) -> ToolFuture;
 
 /// Which revision serves a request, and what the client said about itself.
-struct Scope {
-    version: ProtocolVersion,
+pub(crate) struct Scope {
+    pub(crate) version: ProtocolVersion,
     client_info: Option<Implementation>,
     client_capabilities: Value,
     log_level: Option<LogLevel>,
+}
+
+impl Scope {
+    /// The [`Context`] of a request served in this scope.
+    pub(crate) fn into_context(
+        self,
+        id: RequestId,
+        peer: &Peer,
+        params: &Map<String, Value>,
+        cancellation: CancellationToken,
+        notify: &Outbound,
+    ) -> Context {
+        Context::new(
+            RequestScope {
+                request_id: id,
+                identity: peer.identity.clone(),
+                version: self.version,
+                client_info: self.client_info,
+                client_capabilities: self.client_capabilities,
+                progress_token: progress_token(params),
+                log_level: self.log_level,
+            },
+            cancellation,
+            notify.clone(),
+        )
+    }
 }
 
 fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result<Scope, RpcError> {
@@ -346,11 +379,11 @@ enum Answer<'a> {
 
 use serde::Deserialize as _;
 
-/// Polls a tool's future, turning a panic into an error message.
-struct CatchUnwind(ToolFuture);
+/// Polls a boxed future, turning a panic into an error message.
+pub(crate) struct CatchUnwind<T>(pub(crate) Pin<Box<dyn Future<Output = T> + Send>>);
 
-impl Future for CatchUnwind {
-    type Output = Result<ToolResult, String>;
+impl<T> Future for CatchUnwind<T> {
+    type Output = Result<T, String>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let future = &mut self.0;

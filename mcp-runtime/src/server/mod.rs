@@ -6,6 +6,7 @@ pub(crate) mod connection;
 pub(crate) mod dispatch;
 pub(crate) mod in_flight;
 pub(crate) mod outbound;
+pub(crate) mod resources;
 pub(crate) mod session;
 pub(crate) mod subscriptions;
 pub(crate) mod tools;
@@ -16,8 +17,10 @@ use serde_json::{Map, Value, json};
 
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::Implementation;
+use crate::resource::ResourceDef;
 use crate::tool::ToolDef;
 use crate::tool_result::finish_modern;
+use resources::ResourceTable;
 use tools::ToolTable;
 
 pub use builder::{BuildError, ServerBuilder};
@@ -64,8 +67,13 @@ pub(crate) struct Core {
     /// `Implementation` JSON, as carried in `serverInfo`.
     pub(crate) info_json: Value,
     pub(crate) tools: ToolTable,
+    pub(crate) resources: ResourceTable,
     /// Complete `tools/list` results, one per revision (index: `ProtocolVersion::index`).
     tools_lists: Vec<String>,
+    /// Complete `resources/list` results, one per revision.
+    resources_lists: Vec<String>,
+    /// Complete `resources/templates/list` results, one per revision.
+    templates_lists: Vec<String>,
     discover: String,
     /// Fires when the server ends its subscriptions (drain).
     pub(crate) closing: tokio_util::sync::CancellationToken,
@@ -77,31 +85,28 @@ impl Server {
         ServerBuilder::default()
     }
 
-    pub(crate) fn new(info: ServerInfo, defs: Vec<&'static ToolDef>) -> Result<Server, String> {
-        let tools = ToolTable::new(defs)?;
+    pub(crate) fn new(
+        info: ServerInfo,
+        tool_defs: Vec<&'static ToolDef>,
+        resource_defs: Vec<&'static ResourceDef>,
+    ) -> Result<Server, String> {
+        let tools = ToolTable::new(tool_defs)?;
+        let resources = ResourceTable::new(resource_defs)?;
         let implementation = Implementation {
             name: info.name.clone(),
             version: info.version.clone(),
             title: info.title.clone(),
         };
         let info_json = serde_json::to_value(&implementation).unwrap_or(Value::Null);
-        let mut by_age = ProtocolVersion::ALL;
-        by_age.sort();
-        let tools_lists = by_age
-            .iter()
-            .map(|&version| {
-                let mut result = Map::new();
-                result.insert("tools".into(), tools.list_json(version));
-                if version.is_modern() {
-                    add_cache_hints(&mut result, &info_json);
-                }
-                Value::Object(result).to_string()
-            })
-            .collect();
+        let tools_lists = prepare_lists("tools", &info_json, |v| tools.list_json(v));
+        let resources_lists = prepare_lists("resources", &info_json, |v| resources.list_json(v));
+        let templates_lists = prepare_lists("resourceTemplates", &info_json, |v| {
+            resources.templates_json(v)
+        });
         let mut discover = Map::new();
         let versions: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
         discover.insert("supportedVersions".into(), json!(versions));
-        discover.insert("capabilities".into(), capabilities(&tools));
+        discover.insert("capabilities".into(), capabilities(&tools, &resources));
         if let Some(instructions) = &info.instructions {
             discover.insert("instructions".into(), Value::from(instructions.as_str()));
         }
@@ -111,7 +116,10 @@ impl Server {
                 info,
                 info_json,
                 tools,
+                resources,
                 tools_lists,
+                resources_lists,
+                templates_lists,
                 discover: Value::Object(discover).to_string(),
                 closing: tokio_util::sync::CancellationToken::new(),
             }),
@@ -136,6 +144,20 @@ impl Core {
             .map_or("{}", String::as_str)
     }
 
+    /// The prepared `resources/list` result for `version`.
+    pub(crate) fn resources_list(&self, version: ProtocolVersion) -> &str {
+        self.resources_lists
+            .get(version.index())
+            .map_or("{}", String::as_str)
+    }
+
+    /// The prepared `resources/templates/list` result for `version`.
+    pub(crate) fn templates_list(&self, version: ProtocolVersion) -> &str {
+        self.templates_lists
+            .get(version.index())
+            .map_or("{}", String::as_str)
+    }
+
     /// The prepared `server/discover` result.
     pub(crate) fn discover(&self) -> &str {
         &self.discover
@@ -145,7 +167,10 @@ impl Core {
     pub(crate) fn initialize_result(&self, version: ProtocolVersion) -> Value {
         let mut result = Map::new();
         result.insert("protocolVersion".into(), Value::from(version.as_str()));
-        result.insert("capabilities".into(), capabilities(&self.tools));
+        result.insert(
+            "capabilities".into(),
+            capabilities(&self.tools, &self.resources),
+        );
         let mut info = self.info_json.clone();
         if !version.has_structured_output()
             && let Value::Object(info) = &mut info
@@ -160,17 +185,46 @@ impl Core {
     }
 }
 
+/// One complete list result per revision, oldest first: `{key: items}` plus, for
+/// 2026-07-28, `resultType`, `serverInfo` and cache hints.
+fn prepare_lists(
+    key: &str,
+    info_json: &Value,
+    items: impl Fn(ProtocolVersion) -> Value,
+) -> Vec<String> {
+    let mut by_age = ProtocolVersion::ALL;
+    by_age.sort();
+    by_age
+        .iter()
+        .map(|&version| {
+            let mut result = Map::new();
+            result.insert(key.into(), items(version));
+            if version.is_modern() {
+                add_cache_hints(&mut result, info_json);
+            }
+            Value::Object(result).to_string()
+        })
+        .collect()
+}
+
 /// What this server offers, in `ServerCapabilities` form.
-fn capabilities(tools: &ToolTable) -> Value {
+fn capabilities(tools: &ToolTable, resources: &ResourceTable) -> Value {
     let mut capabilities = Map::new();
     if !tools.is_empty() {
         capabilities.insert("tools".into(), json!({ "listChanged": false }));
+    }
+    if !resources.is_empty() {
+        capabilities.insert(
+            "resources".into(),
+            json!({ "listChanged": false, "subscribe": false }),
+        );
     }
     capabilities.insert("logging".into(), json!({}));
     Value::Object(capabilities)
 }
 
-fn add_cache_hints(result: &mut Map<String, Value>, info_json: &Value) {
+/// Adds `resultType`, `serverInfo` and cache hints to a 2026-07-28 result.
+pub(crate) fn add_cache_hints(result: &mut Map<String, Value>, info_json: &Value) {
     finish_modern(result, info_json);
     result.insert("ttlMs".into(), Value::from(LIST_TTL_MS));
     result.insert("cacheScope".into(), Value::from("public"));

@@ -67,10 +67,7 @@ impl Server {
                     serde_json::to_value(&id).unwrap_or(Value::Null),
                 );
             }
-            Some(Reply {
-                bytes: result_value_message(&id, &Value::Object(result)),
-                error_code: None,
-            })
+            Some(Reply::ok(result_value_message(&id, &Value::Object(result))))
         }))
     }
 
