@@ -39,6 +39,7 @@ mod content;
 mod context;
 mod error;
 mod output;
+mod prompt;
 pub mod protocol;
 mod registry;
 mod resource;
@@ -52,6 +53,10 @@ mod uri_template;
 pub use content::{Content, EmbeddedResource, ResourceLink};
 pub use context::{Context, Identity};
 pub use error::{Error, Result};
+pub use prompt::{
+    IntoPromptMessages, PromptArg, PromptArgument, PromptCall, PromptDef, PromptError,
+    PromptFuture, PromptMessage, Role,
+};
 pub use protocol::ProtocolVersion;
 pub use protocol::meta::{Implementation, LogLevel};
 pub use resource::{IntoResourceContents, ResourceArg, ResourceCall, ResourceDef, ResourceFuture};

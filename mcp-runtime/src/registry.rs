@@ -1,7 +1,8 @@
-//! Tools and resources register themselves at link time: `#[mcp::tool]` adds its
-//! descriptor to [`TOOLS`], `#[mcp::resource]` to [`RESOURCES`], so a program needs no
-//! list of them.
+//! Tools, resources and prompts register themselves at link time: `#[mcp::tool]` adds
+//! its descriptor to [`TOOLS`], `#[mcp::resource]` to [`RESOURCES`], `#[mcp::prompt]` to
+//! [`PROMPTS`], so a program needs no list of them.
 
+use crate::prompt::PromptDef;
 use crate::resource::ResourceDef;
 use crate::tool::ToolDef;
 
@@ -21,4 +22,13 @@ pub static RESOURCES: [ResourceDef];
 /// The registered resources.
 pub(crate) fn resources() -> &'static [ResourceDef] {
     &RESOURCES
+}
+
+/// Every `#[mcp::prompt]` descriptor linked into the program.
+#[linkme::distributed_slice]
+pub static PROMPTS: [PromptDef];
+
+/// The registered prompts.
+pub(crate) fn prompts() -> &'static [PromptDef] {
+    &PROMPTS
 }

@@ -3,6 +3,7 @@
 use std::any::TypeId;
 use std::fmt;
 
+use crate::prompt::PromptDef;
 use crate::registry;
 use crate::resource::ResourceDef;
 use crate::server::{Server, ServerInfo};
@@ -34,7 +35,15 @@ pub struct ServerBuilder {
     info: ServerInfo,
     tools: Vec<&'static ToolDef>,
     resources: Vec<&'static ResourceDef>,
+    prompts: Vec<&'static PromptDef>,
     errors: Vec<String>,
+}
+
+/// Everything a server serves, as the builder collected it.
+pub(crate) struct Catalogue {
+    pub(crate) tools: Vec<&'static ToolDef>,
+    pub(crate) resources: Vec<&'static ResourceDef>,
+    pub(crate) prompts: Vec<&'static PromptDef>,
 }
 
 /// Why a server could not be built.
@@ -140,15 +149,50 @@ impl ServerBuilder {
         self
     }
 
-    /// Adds everything registered: tools and resources.
+    /// Adds the prompt defined by a function annotated with `#[mcp::prompt]`.
+    pub fn prompt<F: 'static>(mut self, function: F) -> ServerBuilder {
+        let id = TypeId::of::<F>();
+        match registry::prompts()
+            .iter()
+            .find(|def| (def.function_id)() == id)
+        {
+            Some(def) => self.prompts.push(def),
+            None => self.errors.push(format!(
+                "`{}` is not a prompt: put #[mcp::prompt] on it",
+                std::any::type_name_of_val(&function)
+            )),
+        }
+        self
+    }
+
+    /// Adds a prompt from its descriptor.
+    pub fn prompt_def(mut self, def: &'static PromptDef) -> ServerBuilder {
+        self.prompts.push(def);
+        self
+    }
+
+    /// Adds every `#[mcp::prompt]` linked into the program.
+    pub fn registered_prompts(mut self) -> ServerBuilder {
+        self.prompts.extend(registry::prompts());
+        self
+    }
+
+    /// Adds everything registered: tools, resources and prompts.
     pub fn registered(self) -> ServerBuilder {
-        self.registered_tools().registered_resources()
+        self.registered_tools()
+            .registered_resources()
+            .registered_prompts()
     }
 
     /// Builds the server: schemas and lists are prepared here, once.
     pub fn build(self) -> Result<Server, BuildError> {
         let mut messages = self.errors;
-        match Server::new(self.info, self.tools, self.resources) {
+        let catalogue = Catalogue {
+            tools: self.tools,
+            resources: self.resources,
+            prompts: self.prompts,
+        };
+        match Server::new(self.info, catalogue) {
             Ok(server) if messages.is_empty() => Ok(server),
             Ok(_) => Err(BuildError { messages }),
             Err(message) => {

@@ -135,6 +135,12 @@ impl Server {
                 Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
             };
         }
+        if method == "prompts/get" && !self.core().prompts.is_empty() {
+            return match self.start_get_prompt(id.clone(), scope, &params, peer, notify) {
+                Ok(task) => Outcome::Call(task),
+                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+            };
+        }
         if method == "tools/call" {
             return match self.start_call(id.clone(), scope, params, peer, notify) {
                 Ok(task) => Outcome::Call(task),
@@ -167,6 +173,10 @@ impl Server {
             "resources/list" if !core.resources.is_empty() => {
                 single_page(params)?;
                 Ok(Answer::Prepared(core.resources_list(version)))
+            }
+            "prompts/list" if !core.prompts.is_empty() => {
+                single_page(params)?;
+                Ok(Answer::Prepared(core.prompts_list(version)))
             }
             "resources/templates/list" if !core.resources.is_empty() => {
                 single_page(params)?;

@@ -6,6 +6,7 @@ pub(crate) mod connection;
 pub(crate) mod dispatch;
 pub(crate) mod in_flight;
 pub(crate) mod outbound;
+pub(crate) mod prompts;
 pub(crate) mod resources;
 pub(crate) mod session;
 pub(crate) mod subscriptions;
@@ -17,9 +18,9 @@ use serde_json::{Map, Value, json};
 
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::Implementation;
-use crate::resource::ResourceDef;
-use crate::tool::ToolDef;
 use crate::tool_result::finish_modern;
+use builder::Catalogue;
+use prompts::PromptTable;
 use resources::ResourceTable;
 use tools::ToolTable;
 
@@ -68,12 +69,15 @@ pub(crate) struct Core {
     pub(crate) info_json: Value,
     pub(crate) tools: ToolTable,
     pub(crate) resources: ResourceTable,
+    pub(crate) prompts: PromptTable,
     /// Complete `tools/list` results, one per revision (index: `ProtocolVersion::index`).
     tools_lists: Vec<String>,
     /// Complete `resources/list` results, one per revision.
     resources_lists: Vec<String>,
     /// Complete `resources/templates/list` results, one per revision.
     templates_lists: Vec<String>,
+    /// Complete `prompts/list` results, one per revision.
+    prompts_lists: Vec<String>,
     discover: String,
     /// Fires when the server ends its subscriptions (drain).
     pub(crate) closing: tokio_util::sync::CancellationToken,
@@ -85,13 +89,10 @@ impl Server {
         ServerBuilder::default()
     }
 
-    pub(crate) fn new(
-        info: ServerInfo,
-        tool_defs: Vec<&'static ToolDef>,
-        resource_defs: Vec<&'static ResourceDef>,
-    ) -> Result<Server, String> {
-        let tools = ToolTable::new(tool_defs)?;
-        let resources = ResourceTable::new(resource_defs)?;
+    pub(crate) fn new(info: ServerInfo, catalogue: Catalogue) -> Result<Server, String> {
+        let tools = ToolTable::new(catalogue.tools)?;
+        let resources = ResourceTable::new(catalogue.resources)?;
+        let prompts = PromptTable::new(catalogue.prompts)?;
         let implementation = Implementation {
             name: info.name.clone(),
             version: info.version.clone(),
@@ -103,10 +104,14 @@ impl Server {
         let templates_lists = prepare_lists("resourceTemplates", &info_json, |v| {
             resources.templates_json(v)
         });
+        let prompts_lists = prepare_lists("prompts", &info_json, |v| prompts.list_json(v));
         let mut discover = Map::new();
         let versions: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
         discover.insert("supportedVersions".into(), json!(versions));
-        discover.insert("capabilities".into(), capabilities(&tools, &resources));
+        discover.insert(
+            "capabilities".into(),
+            capabilities(&tools, &resources, &prompts),
+        );
         if let Some(instructions) = &info.instructions {
             discover.insert("instructions".into(), Value::from(instructions.as_str()));
         }
@@ -117,9 +122,11 @@ impl Server {
                 info_json,
                 tools,
                 resources,
+                prompts,
                 tools_lists,
                 resources_lists,
                 templates_lists,
+                prompts_lists,
                 discover: Value::Object(discover).to_string(),
                 closing: tokio_util::sync::CancellationToken::new(),
             }),
@@ -158,6 +165,13 @@ impl Core {
             .map_or("{}", String::as_str)
     }
 
+    /// The prepared `prompts/list` result for `version`.
+    pub(crate) fn prompts_list(&self, version: ProtocolVersion) -> &str {
+        self.prompts_lists
+            .get(version.index())
+            .map_or("{}", String::as_str)
+    }
+
     /// The prepared `server/discover` result.
     pub(crate) fn discover(&self) -> &str {
         &self.discover
@@ -169,7 +183,7 @@ impl Core {
         result.insert("protocolVersion".into(), Value::from(version.as_str()));
         result.insert(
             "capabilities".into(),
-            capabilities(&self.tools, &self.resources),
+            capabilities(&self.tools, &self.resources, &self.prompts),
         );
         let mut info = self.info_json.clone();
         if !version.has_structured_output()
@@ -208,7 +222,7 @@ fn prepare_lists(
 }
 
 /// What this server offers, in `ServerCapabilities` form.
-fn capabilities(tools: &ToolTable, resources: &ResourceTable) -> Value {
+fn capabilities(tools: &ToolTable, resources: &ResourceTable, prompts: &PromptTable) -> Value {
     let mut capabilities = Map::new();
     if !tools.is_empty() {
         capabilities.insert("tools".into(), json!({ "listChanged": false }));
@@ -218,6 +232,9 @@ fn capabilities(tools: &ToolTable, resources: &ResourceTable) -> Value {
             "resources".into(),
             json!({ "listChanged": false, "subscribe": false }),
         );
+    }
+    if !prompts.is_empty() {
+        capabilities.insert("prompts".into(), json!({ "listChanged": false }));
     }
     capabilities.insert("logging".into(), json!({}));
     Value::Object(capabilities)

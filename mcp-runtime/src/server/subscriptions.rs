@@ -39,6 +39,16 @@ impl Server {
         {
             honoured.insert("toolsListChanged".into(), Value::Bool(true));
         }
+        if filter.get("promptsListChanged") == Some(&Value::Bool(true))
+            && !self.core().prompts.is_empty()
+        {
+            honoured.insert("promptsListChanged".into(), Value::Bool(true));
+        }
+        if filter.get("resourcesListChanged") == Some(&Value::Bool(true))
+            && !self.core().resources.is_empty()
+        {
+            honoured.insert("resourcesListChanged".into(), Value::Bool(true));
+        }
         let registration = peer.in_flight.register(&id).ok_or_else(|| {
             RpcError::invalid_request("a request with this id is already in flight")
         })?;

@@ -1,0 +1,170 @@
+//! The prompts a server serves, prepared at startup, and `prompts/get`.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::prompt::{PromptArgument, PromptCall, PromptDef, PromptError};
+use crate::protocol::jsonrpc::result_value_message;
+use crate::protocol::{ProtocolVersion, RequestId, RpcError};
+use crate::server::Server;
+use crate::server::dispatch::{CallTask, CatchUnwind, Peer, Reply, Scope};
+use crate::server::outbound::Outbound;
+
+/// One prompt with its arguments described.
+#[derive(Debug)]
+struct PreparedPrompt {
+    def: &'static PromptDef,
+    arguments: Vec<PromptArgument>,
+}
+
+/// The prompts of a server, by name, in a deterministic order.
+#[derive(Debug, Default)]
+pub(crate) struct PromptTable {
+    prompts: Vec<PreparedPrompt>,
+    by_name: HashMap<&'static str, usize>,
+}
+
+impl PromptTable {
+    /// Prepares the prompts; two with one name is an error naming both.
+    pub(crate) fn new(defs: Vec<&'static PromptDef>) -> Result<PromptTable, String> {
+        let mut unique: HashMap<&'static str, &'static PromptDef> = HashMap::new();
+        for def in defs {
+            if let Some(first) = unique.insert(def.name, def)
+                && !std::ptr::eq(first, def)
+            {
+                return Err(format!(
+                    "two prompts are named `{}`: one at {} and one at {}",
+                    def.name, first.location, def.location
+                ));
+            }
+        }
+        let mut defs: Vec<_> = unique.into_values().collect();
+        defs.sort_by_key(|def| def.name);
+        let prompts: Vec<PreparedPrompt> = defs
+            .into_iter()
+            .map(|def| PreparedPrompt {
+                def,
+                arguments: (def.arguments)(),
+            })
+            .collect();
+        let by_name = prompts
+            .iter()
+            .enumerate()
+            .map(|(index, prompt)| (prompt.def.name, index))
+            .collect();
+        Ok(PromptTable { prompts, by_name })
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.prompts.is_empty()
+    }
+
+    /// The `prompts` array of `prompts/list`.
+    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Value {
+        Value::Array(self.prompts.iter().map(|p| p.to_json(version)).collect())
+    }
+}
+
+impl PreparedPrompt {
+    fn to_json(&self, version: ProtocolVersion) -> Value {
+        let def = self.def;
+        let mut prompt = Map::new();
+        prompt.insert("name".into(), Value::from(def.name));
+        if let (Some(title), true) = (def.title, version >= ProtocolVersion::V2025_06_18) {
+            prompt.insert("title".into(), Value::from(title));
+        }
+        if let Some(description) = def.description {
+            prompt.insert("description".into(), Value::from(description));
+        }
+        let arguments: Vec<Value> = self
+            .arguments
+            .iter()
+            .map(|argument| {
+                let mut json = Map::new();
+                json.insert("name".into(), Value::from(argument.name));
+                if let Some(description) = argument.description {
+                    json.insert("description".into(), Value::from(description));
+                }
+                json.insert("required".into(), Value::Bool(argument.required));
+                Value::Object(json)
+            })
+            .collect();
+        prompt.insert("arguments".into(), Value::Array(arguments));
+        Value::Object(prompt)
+    }
+}
+
+impl Server {
+    /// Starts a `prompts/get`: the reply comes when the prompt's function returns.
+    pub(crate) fn start_get_prompt(
+        &self,
+        id: RequestId,
+        scope: Scope,
+        params: &Map<String, Value>,
+        peer: &Peer,
+        notify: &Outbound,
+    ) -> Result<CallTask, RpcError> {
+        let name = params
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| RpcError::invalid_params("`name` must be the name of a prompt"))?;
+        let prompts = &self.core().prompts;
+        let prompt = prompts
+            .by_name
+            .get(name)
+            .and_then(|&index| prompts.prompts.get(index))
+            .ok_or_else(|| {
+                RpcError::invalid_params(format!("unknown prompt `{name}`"))
+                    .with_data(serde_json::json!({ "name": name }))
+            })?;
+        let arguments = match params.get("arguments") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(arguments)) => arguments.clone(),
+            Some(_) => return Err(RpcError::invalid_params("`arguments` must be an object")),
+        };
+        let version = scope.version;
+        let registration = peer.in_flight.register(&id).ok_or_else(|| {
+            RpcError::invalid_request("a request with this id is already in flight")
+        })?;
+        let context = scope.into_context(id.clone(), peer, params, registration.token(), notify);
+        let description = prompt.def.description;
+        let future = (prompt.def.get)(PromptCall::new(arguments, context));
+        let server = self.clone();
+        Ok(Box::pin(async move {
+            let cancellation = registration.token();
+            let outcome = tokio::select! {
+                biased;
+                () = cancellation.cancelled() => return None,
+                outcome = CatchUnwind(future) => outcome,
+            };
+            registration.complete();
+            Some(match outcome {
+                Ok(Ok(messages)) => {
+                    let mut result = Map::new();
+                    if let Some(description) = description {
+                        result.insert("description".into(), Value::from(description));
+                    }
+                    let messages = messages.iter().map(|m| m.to_json(version)).collect();
+                    result.insert("messages".into(), Value::Array(messages));
+                    if version.is_modern() {
+                        crate::tool_result::finish_modern(&mut result, &server.core().info_json);
+                    }
+                    Reply::ok(result_value_message(&id, &Value::Object(result)))
+                }
+                Ok(Err(PromptError::Arguments(message))) => {
+                    Reply::error(Some(&id), &RpcError::invalid_params(message))
+                }
+                Ok(Err(PromptError::Failed(message))) => {
+                    Reply::error(Some(&id), &RpcError::internal(message))
+                }
+                Err(panic) => {
+                    tracing::error!(%id, panic = %panic, "a prompt panicked");
+                    let error =
+                        RpcError::internal(format!("the prompt failed unexpectedly: {panic}"));
+                    Reply::error(Some(&id), &error)
+                }
+            })
+        }))
+    }
+}
