@@ -102,7 +102,11 @@ where
             version: options.version.to_owned(),
             ..ServerInfo::default()
         };
-        let server = match Server::builder().info(info).registered().build() {
+        let mut builder = Server::builder().info(info).registered();
+        if let Some(&size) = settings.matches.get_one::<usize>("page_size") {
+            builder = builder.page_size(size);
+        }
+        let server = match builder.build() {
             Ok(server) => server,
             Err(error) => {
                 eprintln!("error: {error}");

@@ -11,6 +11,39 @@ fn add(a: i64, b: i64) -> i64 {
     a + b
 }
 
+/// Subtract `b` from `a`.
+#[mcp::tool]
+fn sub(a: i64, b: i64) -> i64 {
+    a - b
+}
+
+#[tokio::test]
+async fn lists_come_in_pages_linked_by_opaque_cursors() {
+    let server = mcp::Server::builder()
+        .tool(add)
+        .tool(sub)
+        .page_size(1)
+        .build()
+        .unwrap();
+    let mut client = Client::start(server);
+    let first = client.call(1, "tools/list", json!({})).await;
+    assert_eq!(first["result"]["tools"][0]["name"], "add");
+    let cursor = first["result"]["nextCursor"].clone();
+    assert!(cursor.is_string(), "{first}");
+    let second = client
+        .call(2, "tools/list", json!({"cursor": cursor}))
+        .await;
+    assert_eq!(second["result"]["tools"][0]["name"], "sub");
+    assert!(
+        second["result"].get("nextCursor").is_none(),
+        "the last page: {second}"
+    );
+    let bad = client
+        .call(3, "tools/list", json!({"cursor": "made-up"}))
+        .await;
+    assert_eq!(bad["error"]["code"], -32602);
+}
+
 fn server() -> mcp::Server {
     mcp::Server::builder()
         .tool(add)

@@ -73,16 +73,13 @@ fn query(#[mcp(header = "Region")] region: String, sql: String) -> String {
     format!("{region}: {sql}")
 }
 
-/// Mirrors a float, which headers cannot carry exactly.
-#[mcp::tool]
-fn bad_header(#[mcp(header = "Ratio")] ratio: f64) -> f64 {
-    ratio
-}
-
-/// Also named `greet`.
-#[mcp::tool(name = "greet")]
-fn greet_again() -> &'static str {
-    "again"
+/// A second module may reuse a tool name; the server refuses to serve both.
+mod other {
+    /// Also named `greet`.
+    #[mcp::tool(name = "greet")]
+    pub(super) fn greet_again() -> &'static str {
+        "again"
+    }
 }
 
 fn server() -> mcp::Server {
@@ -238,7 +235,7 @@ async fn a_panicking_tool_gets_an_error_and_the_server_keeps_serving() {
 fn duplicate_names_name_both_definitions() {
     let error = mcp::Server::builder()
         .tool(greet)
-        .tool(greet_again)
+        .tool(other::greet_again)
         .build()
         .unwrap_err();
     let text = error.to_string();
@@ -261,12 +258,6 @@ async fn header_parameters_are_marked_in_the_schema() {
             .get("x-mcp-header")
             .is_none()
     );
-}
-
-#[test]
-fn header_parameters_must_be_strings_integers_or_booleans() {
-    let error = mcp::Server::builder().tool(bad_header).build().unwrap_err();
-    assert!(error.to_string().contains("Mcp-Param-Ratio"), "{error}");
 }
 
 #[test]

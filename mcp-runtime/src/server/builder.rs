@@ -36,6 +36,7 @@ pub struct ServerBuilder {
     tools: Vec<&'static ToolDef>,
     resources: Vec<&'static ResourceDef>,
     prompts: Vec<&'static PromptDef>,
+    page_size: Option<usize>,
     errors: Vec<String>,
 }
 
@@ -44,6 +45,7 @@ pub(crate) struct Catalogue {
     pub(crate) tools: Vec<&'static ToolDef>,
     pub(crate) resources: Vec<&'static ResourceDef>,
     pub(crate) prompts: Vec<&'static PromptDef>,
+    pub(crate) page_size: Option<usize>,
 }
 
 /// Why a server could not be built.
@@ -88,6 +90,12 @@ impl ServerBuilder {
     /// Guidance for the model on how to use this server.
     pub fn instructions(mut self, instructions: impl Into<String>) -> ServerBuilder {
         self.info.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Splits every list into pages of at most `size` items (default: one page).
+    pub fn page_size(mut self, size: usize) -> ServerBuilder {
+        self.page_size = (size > 0).then_some(size);
         self
     }
 
@@ -191,6 +199,7 @@ impl ServerBuilder {
             tools: self.tools,
             resources: self.resources,
             prompts: self.prompts,
+            page_size: self.page_size,
         };
         match Server::new(self.info, catalogue) {
             Ok(server) if messages.is_empty() => Ok(server),

@@ -166,21 +166,15 @@ impl Server {
         match method {
             "server/discover" if version.is_modern() => Ok(Answer::Prepared(core.discover())),
             "ping" if !version.is_modern() => Ok(Answer::Built(Value::Object(Map::new()))),
-            "tools/list" => {
-                single_page(params)?;
-                Ok(Answer::Prepared(core.tools_list(version)))
-            }
+            "tools/list" => Ok(Answer::Prepared(core.tools_list.page(version, params)?)),
             "resources/list" if !core.resources.is_empty() => {
-                single_page(params)?;
-                Ok(Answer::Prepared(core.resources_list(version)))
-            }
-            "prompts/list" if !core.prompts.is_empty() => {
-                single_page(params)?;
-                Ok(Answer::Prepared(core.prompts_list(version)))
+                Ok(Answer::Prepared(core.resources_list.page(version, params)?))
             }
             "resources/templates/list" if !core.resources.is_empty() => {
-                single_page(params)?;
-                Ok(Answer::Prepared(core.templates_list(version)))
+                Ok(Answer::Prepared(core.templates_list.page(version, params)?))
+            }
+            "prompts/list" if !core.prompts.is_empty() => {
+                Ok(Answer::Prepared(core.prompts_list.page(version, params)?))
             }
             "logging/setLevel" if !version.is_modern() => {
                 let level = params
@@ -252,16 +246,6 @@ impl Server {
             }
         }))
     }
-}
-
-/// Lists are served in one page; a cursor can only be one this server never issued.
-fn single_page(params: &Map<String, Value>) -> Result<(), RpcError> {
-    if params.get("cursor").is_some_and(|cursor| !cursor.is_null()) {
-        return Err(RpcError::invalid_params(
-            "invalid cursor: this server returns every list in one page",
-        ));
-    }
-    Ok(())
 }
 
 /// A tool's dispatch function.

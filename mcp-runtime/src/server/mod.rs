@@ -5,6 +5,7 @@ pub(crate) mod builder;
 pub(crate) mod connection;
 pub(crate) mod dispatch;
 pub(crate) mod in_flight;
+pub(crate) mod lists;
 pub(crate) mod outbound;
 pub(crate) mod prompts;
 pub(crate) mod resources;
@@ -20,6 +21,7 @@ use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::Implementation;
 use crate::tool_result::finish_modern;
 use builder::Catalogue;
+use lists::PreparedList;
 use prompts::PromptTable;
 use resources::ResourceTable;
 use tools::ToolTable;
@@ -70,14 +72,10 @@ pub(crate) struct Core {
     pub(crate) tools: ToolTable,
     pub(crate) resources: ResourceTable,
     pub(crate) prompts: PromptTable,
-    /// Complete `tools/list` results, one per revision (index: `ProtocolVersion::index`).
-    tools_lists: Vec<String>,
-    /// Complete `resources/list` results, one per revision.
-    resources_lists: Vec<String>,
-    /// Complete `resources/templates/list` results, one per revision.
-    templates_lists: Vec<String>,
-    /// Complete `prompts/list` results, one per revision.
-    prompts_lists: Vec<String>,
+    pub(crate) tools_list: PreparedList,
+    pub(crate) resources_list: PreparedList,
+    pub(crate) templates_list: PreparedList,
+    pub(crate) prompts_list: PreparedList,
     discover: String,
     /// Fires when the server ends its subscriptions (drain).
     pub(crate) closing: tokio_util::sync::CancellationToken,
@@ -99,12 +97,23 @@ impl Server {
             title: info.title.clone(),
         };
         let info_json = serde_json::to_value(&implementation).unwrap_or(Value::Null);
-        let tools_lists = prepare_lists("tools", &info_json, |v| tools.list_json(v));
-        let resources_lists = prepare_lists("resources", &info_json, |v| resources.list_json(v));
-        let templates_lists = prepare_lists("resourceTemplates", &info_json, |v| {
-            resources.templates_json(v)
-        });
-        let prompts_lists = prepare_lists("prompts", &info_json, |v| prompts.list_json(v));
+        let page_size = catalogue.page_size;
+        let finish = |version: ProtocolVersion, result: &mut Map<String, Value>| {
+            if version.is_modern() {
+                add_cache_hints(result, &info_json);
+            }
+        };
+        let tools_list = PreparedList::new("tools", page_size, |v| tools.list_json(v), finish);
+        let resources_list =
+            PreparedList::new("resources", page_size, |v| resources.list_json(v), finish);
+        let templates_list = PreparedList::new(
+            "resourceTemplates",
+            page_size,
+            |v| resources.templates_json(v),
+            finish,
+        );
+        let prompts_list =
+            PreparedList::new("prompts", page_size, |v| prompts.list_json(v), finish);
         let mut discover = Map::new();
         let versions: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
         discover.insert("supportedVersions".into(), json!(versions));
@@ -123,10 +132,10 @@ impl Server {
                 tools,
                 resources,
                 prompts,
-                tools_lists,
-                resources_lists,
-                templates_lists,
-                prompts_lists,
+                tools_list,
+                resources_list,
+                templates_list,
+                prompts_list,
                 discover: Value::Object(discover).to_string(),
                 closing: tokio_util::sync::CancellationToken::new(),
             }),
@@ -144,34 +153,6 @@ impl Server {
 }
 
 impl Core {
-    /// The prepared `tools/list` result for `version`.
-    pub(crate) fn tools_list(&self, version: ProtocolVersion) -> &str {
-        self.tools_lists
-            .get(version.index())
-            .map_or("{}", String::as_str)
-    }
-
-    /// The prepared `resources/list` result for `version`.
-    pub(crate) fn resources_list(&self, version: ProtocolVersion) -> &str {
-        self.resources_lists
-            .get(version.index())
-            .map_or("{}", String::as_str)
-    }
-
-    /// The prepared `resources/templates/list` result for `version`.
-    pub(crate) fn templates_list(&self, version: ProtocolVersion) -> &str {
-        self.templates_lists
-            .get(version.index())
-            .map_or("{}", String::as_str)
-    }
-
-    /// The prepared `prompts/list` result for `version`.
-    pub(crate) fn prompts_list(&self, version: ProtocolVersion) -> &str {
-        self.prompts_lists
-            .get(version.index())
-            .map_or("{}", String::as_str)
-    }
-
     /// The prepared `server/discover` result.
     pub(crate) fn discover(&self) -> &str {
         &self.discover
@@ -197,28 +178,6 @@ impl Core {
         }
         Value::Object(result)
     }
-}
-
-/// One complete list result per revision, oldest first: `{key: items}` plus, for
-/// 2026-07-28, `resultType`, `serverInfo` and cache hints.
-fn prepare_lists(
-    key: &str,
-    info_json: &Value,
-    items: impl Fn(ProtocolVersion) -> Value,
-) -> Vec<String> {
-    let mut by_age = ProtocolVersion::ALL;
-    by_age.sort();
-    by_age
-        .iter()
-        .map(|&version| {
-            let mut result = Map::new();
-            result.insert(key.into(), items(version));
-            if version.is_modern() {
-                add_cache_hints(&mut result, info_json);
-            }
-            Value::Object(result).to_string()
-        })
-        .collect()
 }
 
 /// What this server offers, in `ServerCapabilities` form.

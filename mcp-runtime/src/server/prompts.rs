@@ -61,8 +61,8 @@ impl PromptTable {
     }
 
     /// The `prompts` array of `prompts/list`.
-    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Value {
-        Value::Array(self.prompts.iter().map(|p| p.to_json(version)).collect())
+    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Vec<Value> {
+        self.prompts.iter().map(|p| p.to_json(version)).collect()
     }
 }
 

@@ -67,23 +67,19 @@ impl ResourceTable {
     }
 
     /// The `resources` array of `resources/list`.
-    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Value {
-        Value::Array(
-            self.fixed
-                .iter()
-                .map(|resource| describe(resource.def, "uri", version))
-                .collect(),
-        )
+    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Vec<Value> {
+        self.fixed
+            .iter()
+            .map(|resource| describe(resource.def, "uri", version))
+            .collect()
     }
 
     /// The `resourceTemplates` array of `resources/templates/list`.
-    pub(crate) fn templates_json(&self, version: ProtocolVersion) -> Value {
-        Value::Array(
-            self.templates
-                .iter()
-                .map(|resource| describe(resource.def, "uriTemplate", version))
-                .collect(),
-        )
+    pub(crate) fn templates_json(&self, version: ProtocolVersion) -> Vec<Value> {
+        self.templates
+            .iter()
+            .map(|resource| describe(resource.def, "uriTemplate", version))
+            .collect()
     }
 
     /// Starts reading `uri`: a fixed resource first, else the first template that matches.

@@ -69,8 +69,8 @@ impl ToolTable {
     }
 
     /// The `tools` array of a `tools/list` result for `version`.
-    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Value {
-        Value::Array(self.tools.iter().map(|t| t.to_json(version)).collect())
+    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Vec<Value> {
+        self.tools.iter().map(|t| t.to_json(version)).collect()
     }
 }
 
