@@ -45,6 +45,7 @@ mod registry;
 mod resource;
 mod schema;
 mod server;
+pub mod testing;
 mod tool;
 mod tool_result;
 pub mod transport;

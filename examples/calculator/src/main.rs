@@ -62,4 +62,49 @@ mod tests {
     async fn count_returns_its_target() {
         assert_eq!(count(Context::detached(), 2).await, 2);
     }
+
+    fn server() -> mcp::Server {
+        mcp::Server::builder()
+            .registered()
+            .build()
+            .expect("valid tools")
+    }
+
+    #[tokio::test]
+    async fn the_server_serves_every_tool_in_process() {
+        let mut client = mcp::testing::Client::new(server());
+        let tools = client.list_tools().await.unwrap();
+        let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
+        assert_eq!(names, ["add", "count", "divide"]);
+        let sum = client
+            .call_tool("add", serde_json::json!({"a": 2, "b": 0.5}))
+            .await
+            .unwrap();
+        assert_eq!(sum.text(), "2.5");
+        let zero = client
+            .call_tool("divide", serde_json::json!({"a": 1, "b": 0}))
+            .await
+            .unwrap();
+        assert!(zero.is_error, "{zero:?}");
+    }
+
+    #[tokio::test]
+    async fn count_reports_progress_to_a_legacy_client_too() {
+        let version = mcp::ProtocolVersion::V2025_03_26;
+        let mut client = mcp::testing::Client::legacy(server(), version)
+            .await
+            .unwrap();
+        let counted = client
+            .call_tool("count", serde_json::json!({"to": 3}))
+            .await
+            .unwrap();
+        assert_eq!(counted.text(), "3");
+        let progress: Vec<f64> = counted
+            .notifications
+            .iter()
+            .filter(|n| n["method"] == "notifications/progress")
+            .filter_map(|n| n["params"]["progress"].as_f64())
+            .collect();
+        assert_eq!(progress, [1.0, 2.0, 3.0]);
+    }
 }
