@@ -35,6 +35,7 @@
 pub mod __private;
 mod base64;
 mod cli;
+mod completion;
 mod content;
 mod context;
 mod error;
@@ -51,6 +52,7 @@ mod tool_result;
 pub mod transport;
 mod uri_template;
 
+pub use completion::{CompleteCall, CompleteFuture, CompletionDef, CompletionRef};
 pub use content::{Content, EmbeddedResource, ResourceLink};
 pub use context::{Context, Identity};
 pub use error::{Error, Result};

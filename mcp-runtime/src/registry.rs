@@ -2,6 +2,7 @@
 //! its descriptor to [`TOOLS`], `#[mcp::resource]` to [`RESOURCES`], `#[mcp::prompt]` to
 //! [`PROMPTS`], so a program needs no list of them.
 
+use crate::completion::CompletionDef;
 use crate::prompt::PromptDef;
 use crate::resource::ResourceDef;
 use crate::tool::ToolDef;
@@ -31,4 +32,13 @@ pub static PROMPTS: [PromptDef];
 /// The registered prompts.
 pub(crate) fn prompts() -> &'static [PromptDef] {
     &PROMPTS
+}
+
+/// Every `#[mcp::complete]` descriptor linked into the program.
+#[linkme::distributed_slice]
+pub static COMPLETIONS: [CompletionDef];
+
+/// The registered completers.
+pub(crate) fn completions() -> &'static [CompletionDef] {
+    &COMPLETIONS
 }

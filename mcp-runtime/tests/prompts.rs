@@ -51,11 +51,45 @@ static REVIEW: PromptDef = PromptDef {
     location: "prompts.rs",
 };
 
+fn complete_depth(call: mcp::CompleteCall) -> mcp::CompleteFuture {
+    Box::pin(async move { call.filter(["1", "2", "10", "20"]) })
+}
+
+static DEPTH: mcp::CompletionDef = mcp::CompletionDef {
+    reference: mcp::CompletionRef::Prompt("review"),
+    argument: "depth",
+    complete: complete_depth,
+    location: "prompts.rs",
+};
+
 fn server() -> mcp::Server {
     mcp::Server::builder()
         .prompt_def(&REVIEW)
+        .completion_def(&DEPTH)
         .build()
         .expect("a valid server")
+}
+
+#[tokio::test]
+async fn arguments_are_completed_from_what_was_typed() {
+    let mut client = Client::start(server());
+    let reply = client
+        .call(1, "completion/complete", json!({"ref": {"type": "ref/prompt", "name": "review"}, "argument": {"name": "depth", "value": "1"}}))
+        .await;
+    assert_eq!(
+        reply["result"]["completion"],
+        json!({"values": ["1", "10"], "total": 2, "hasMore": false})
+    );
+    let none = client
+        .call(2, "completion/complete", json!({"ref": {"type": "ref/prompt", "name": "review"}, "argument": {"name": "code", "value": ""}}))
+        .await;
+    assert_eq!(none["result"]["completion"]["values"], json!([]));
+    let unknown = client
+        .call(3, "completion/complete", json!({"ref": {"type": "ref/prompt", "name": "nope"}, "argument": {"name": "x", "value": ""}}))
+        .await;
+    assert_eq!(unknown["error"]["code"], -32602);
+    let discover = client.call(4, "server/discover", json!({})).await;
+    assert!(discover["result"]["capabilities"]["completions"].is_object());
 }
 
 #[tokio::test]

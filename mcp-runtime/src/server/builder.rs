@@ -3,6 +3,7 @@
 use std::any::TypeId;
 use std::fmt;
 
+use crate::completion::CompletionDef;
 use crate::prompt::PromptDef;
 use crate::registry;
 use crate::resource::ResourceDef;
@@ -36,6 +37,7 @@ pub struct ServerBuilder {
     tools: Vec<&'static ToolDef>,
     resources: Vec<&'static ResourceDef>,
     prompts: Vec<&'static PromptDef>,
+    completions: Vec<&'static CompletionDef>,
     page_size: Option<usize>,
     errors: Vec<String>,
 }
@@ -45,6 +47,7 @@ pub(crate) struct Catalogue {
     pub(crate) tools: Vec<&'static ToolDef>,
     pub(crate) resources: Vec<&'static ResourceDef>,
     pub(crate) prompts: Vec<&'static PromptDef>,
+    pub(crate) completions: Vec<&'static CompletionDef>,
     pub(crate) page_size: Option<usize>,
 }
 
@@ -185,11 +188,24 @@ impl ServerBuilder {
         self
     }
 
-    /// Adds everything registered: tools, resources and prompts.
+    /// Adds a completer from its descriptor.
+    pub fn completion_def(mut self, def: &'static CompletionDef) -> ServerBuilder {
+        self.completions.push(def);
+        self
+    }
+
+    /// Adds every `#[mcp::complete]` linked into the program.
+    pub fn registered_completions(mut self) -> ServerBuilder {
+        self.completions.extend(registry::completions());
+        self
+    }
+
+    /// Adds everything registered: tools, resources, prompts and completers.
     pub fn registered(self) -> ServerBuilder {
         self.registered_tools()
             .registered_resources()
             .registered_prompts()
+            .registered_completions()
     }
 
     /// Builds the server: schemas and lists are prepared here, once.
@@ -199,6 +215,7 @@ impl ServerBuilder {
             tools: self.tools,
             resources: self.resources,
             prompts: self.prompts,
+            completions: self.completions,
             page_size: self.page_size,
         };
         match Server::new(self.info, catalogue) {

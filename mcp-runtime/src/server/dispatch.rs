@@ -135,6 +135,12 @@ impl Server {
                 Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
             };
         }
+        if method == "completion/complete" && !self.core().completions.is_empty() {
+            return match self.start_complete(id.clone(), &scope, &params) {
+                Ok(task) => Outcome::Call(task),
+                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+            };
+        }
         if method == "prompts/get" && !self.core().prompts.is_empty() {
             return match self.start_get_prompt(id.clone(), scope, &params, peer, notify) {
                 Ok(task) => Outcome::Call(task),

@@ -2,6 +2,7 @@
 
 pub(crate) mod batch;
 pub(crate) mod builder;
+pub(crate) mod completions;
 pub(crate) mod connection;
 pub(crate) mod dispatch;
 pub(crate) mod in_flight;
@@ -21,6 +22,7 @@ use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::Implementation;
 use crate::tool_result::finish_modern;
 use builder::Catalogue;
+use completions::CompletionTable;
 use lists::PreparedList;
 use prompts::PromptTable;
 use resources::ResourceTable;
@@ -72,6 +74,7 @@ pub(crate) struct Core {
     pub(crate) tools: ToolTable,
     pub(crate) resources: ResourceTable,
     pub(crate) prompts: PromptTable,
+    pub(crate) completions: CompletionTable,
     pub(crate) tools_list: PreparedList,
     pub(crate) resources_list: PreparedList,
     pub(crate) templates_list: PreparedList,
@@ -91,6 +94,7 @@ impl Server {
         let tools = ToolTable::new(catalogue.tools)?;
         let resources = ResourceTable::new(catalogue.resources)?;
         let prompts = PromptTable::new(catalogue.prompts)?;
+        let completions = CompletionTable::new(catalogue.completions)?;
         let implementation = Implementation {
             name: info.name.clone(),
             version: info.version.clone(),
@@ -119,7 +123,7 @@ impl Server {
         discover.insert("supportedVersions".into(), json!(versions));
         discover.insert(
             "capabilities".into(),
-            capabilities(&tools, &resources, &prompts),
+            capabilities(&tools, &resources, &prompts, &completions),
         );
         if let Some(instructions) = &info.instructions {
             discover.insert("instructions".into(), Value::from(instructions.as_str()));
@@ -132,6 +136,7 @@ impl Server {
                 tools,
                 resources,
                 prompts,
+                completions,
                 tools_list,
                 resources_list,
                 templates_list,
@@ -164,7 +169,12 @@ impl Core {
         result.insert("protocolVersion".into(), Value::from(version.as_str()));
         result.insert(
             "capabilities".into(),
-            capabilities(&self.tools, &self.resources, &self.prompts),
+            capabilities(
+                &self.tools,
+                &self.resources,
+                &self.prompts,
+                &self.completions,
+            ),
         );
         let mut info = self.info_json.clone();
         if !version.has_structured_output()
@@ -181,7 +191,12 @@ impl Core {
 }
 
 /// What this server offers, in `ServerCapabilities` form.
-fn capabilities(tools: &ToolTable, resources: &ResourceTable, prompts: &PromptTable) -> Value {
+fn capabilities(
+    tools: &ToolTable,
+    resources: &ResourceTable,
+    prompts: &PromptTable,
+    completions: &CompletionTable,
+) -> Value {
     let mut capabilities = Map::new();
     if !tools.is_empty() {
         capabilities.insert("tools".into(), json!({ "listChanged": false }));
@@ -194,6 +209,9 @@ fn capabilities(tools: &ToolTable, resources: &ResourceTable, prompts: &PromptTa
     }
     if !prompts.is_empty() {
         capabilities.insert("prompts".into(), json!({ "listChanged": false }));
+    }
+    if !completions.is_empty() {
+        capabilities.insert("completions".into(), json!({}));
     }
     capabilities.insert("logging".into(), json!({}));
     Value::Object(capabilities)

@@ -60,6 +60,14 @@ impl PromptTable {
         self.prompts.is_empty()
     }
 
+    /// The prompt with this name.
+    pub(crate) fn def(&self, name: &str) -> Option<&'static PromptDef> {
+        self.by_name
+            .get(name)
+            .and_then(|&index| self.prompts.get(index))
+            .map(|prompt| prompt.def)
+    }
+
     /// The `prompts` array of `prompts/list`.
     pub(crate) fn list_json(&self, version: ProtocolVersion) -> Vec<Value> {
         self.prompts.iter().map(|p| p.to_json(version)).collect()

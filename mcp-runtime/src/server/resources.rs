@@ -66,6 +66,14 @@ impl ResourceTable {
         self.fixed.is_empty() && self.templates.is_empty()
     }
 
+    /// The resource template with this URI template.
+    pub(crate) fn template(&self, uri_template: &str) -> Option<&'static ResourceDef> {
+        self.templates
+            .iter()
+            .find(|resource| resource.def.uri == uri_template)
+            .map(|resource| resource.def)
+    }
+
     /// The `resources` array of `resources/list`.
     pub(crate) fn list_json(&self, version: ProtocolVersion) -> Vec<Value> {
         self.fixed
