@@ -5,10 +5,8 @@
 //! becomes a task whose reply comes when it finishes (or never, if it is cancelled).
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll};
 
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
@@ -20,6 +18,7 @@ use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::server::Server;
 use crate::server::in_flight::InFlight;
 use crate::server::outbound::Outbound;
+use crate::server::running::run_handler;
 use crate::server::session::{LegacyState, Session};
 use crate::tool::{ToolCall, ToolFuture};
 
@@ -227,29 +226,12 @@ impl Server {
         let future = run(ToolCall::new(arguments, context));
         let server = self.clone();
         Ok(Box::pin(async move {
-            let cancellation = registration.token();
-            let outcome = tokio::select! {
-                biased;
-                () = cancellation.cancelled() => None,
-                outcome = CatchUnwind(future) => Some(outcome),
+            let result = match run_handler(&id, "tool", registration, future).await? {
+                Ok(result) => result,
+                Err(panicked) => return Some(panicked),
             };
-            match outcome {
-                None => {
-                    tracing::debug!(%id, "tool call cancelled; no reply");
-                    None
-                }
-                Some(Ok(result)) => {
-                    registration.complete();
-                    let result = result.to_json(version, &server.core().info_json);
-                    Some(Reply::ok(result_value_message(&id, &result)))
-                }
-                Some(Err(panic)) => {
-                    tracing::error!(%id, panic = %panic, "a tool panicked");
-                    let error =
-                        RpcError::internal(format!("the tool failed unexpectedly: {panic}"));
-                    Some(Reply::error(Some(&id), &error))
-                }
-            }
+            let result = result.to_json(version, &server.core().info_json);
+            Some(Reply::ok(result_value_message(&id, &result)))
         }))
     }
 }
@@ -378,29 +360,3 @@ enum Answer<'a> {
 }
 
 use serde::Deserialize as _;
-
-/// Polls a boxed future, turning a panic into an error message.
-pub(crate) struct CatchUnwind<T>(pub(crate) Pin<Box<dyn Future<Output = T> + Send>>);
-
-impl<T> Future for CatchUnwind<T> {
-    type Output = Result<T, String>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        let future = &mut self.0;
-        match std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-            Ok(Poll::Ready(result)) => Poll::Ready(Ok(result)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(payload) => Poll::Ready(Err(panic_message(payload.as_ref()))),
-        }
-    }
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic".to_owned()
-    }
-}

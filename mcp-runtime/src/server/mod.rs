@@ -10,6 +10,7 @@ pub(crate) mod lists;
 pub(crate) mod outbound;
 pub(crate) mod prompts;
 pub(crate) mod resources;
+pub(crate) mod running;
 pub(crate) mod session;
 pub(crate) mod subscriptions;
 pub(crate) mod tools;

@@ -8,8 +8,9 @@ use crate::prompt::{PromptArgument, PromptCall, PromptDef, PromptError};
 use crate::protocol::jsonrpc::result_value_message;
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::server::Server;
-use crate::server::dispatch::{CallTask, CatchUnwind, Peer, Reply, Scope};
+use crate::server::dispatch::{CallTask, Peer, Reply, Scope};
 use crate::server::outbound::Outbound;
+use crate::server::running::run_handler;
 
 /// One prompt with its arguments described.
 #[derive(Debug)]
@@ -140,15 +141,12 @@ impl Server {
         let future = (prompt.def.get)(PromptCall::new(arguments, context));
         let server = self.clone();
         Ok(Box::pin(async move {
-            let cancellation = registration.token();
-            let outcome = tokio::select! {
-                biased;
-                () = cancellation.cancelled() => return None,
-                outcome = CatchUnwind(future) => outcome,
+            let outcome = match run_handler(&id, "prompt", registration, future).await? {
+                Ok(outcome) => outcome,
+                Err(panicked) => return Some(panicked),
             };
-            registration.complete();
             Some(match outcome {
-                Ok(Ok(messages)) => {
+                Ok(messages) => {
                     let mut result = Map::new();
                     if let Some(description) = description {
                         result.insert("description".into(), Value::from(description));
@@ -160,17 +158,11 @@ impl Server {
                     }
                     Reply::ok(result_value_message(&id, &Value::Object(result)))
                 }
-                Ok(Err(PromptError::Arguments(message))) => {
+                Err(PromptError::Arguments(message)) => {
                     Reply::error(Some(&id), &RpcError::invalid_params(message))
                 }
-                Ok(Err(PromptError::Failed(message))) => {
+                Err(PromptError::Failed(message)) => {
                     Reply::error(Some(&id), &RpcError::internal(message))
-                }
-                Err(panic) => {
-                    tracing::error!(%id, panic = %panic, "a prompt panicked");
-                    let error =
-                        RpcError::internal(format!("the prompt failed unexpectedly: {panic}"));
-                    Reply::error(Some(&id), &error)
                 }
             })
         }))

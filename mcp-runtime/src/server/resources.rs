@@ -12,8 +12,9 @@ use crate::protocol::codes;
 use crate::protocol::jsonrpc::result_value_message;
 use crate::resource::{ResourceCall, ResourceDef, ResourceFuture};
 use crate::server::Server;
-use crate::server::dispatch::{CallTask, CatchUnwind, Peer, Reply, Scope};
+use crate::server::dispatch::{CallTask, Peer, Reply, Scope};
 use crate::server::outbound::Outbound;
+use crate::server::running::run_handler;
 use crate::uri_template::UriTemplate;
 
 /// One resource with its template parsed.
@@ -143,15 +144,12 @@ impl Server {
         let read = self.core().resources.read(uri, context, version)?;
         let server = self.clone();
         Ok(Box::pin(async move {
-            let cancellation = registration.token();
-            let outcome = tokio::select! {
-                biased;
-                () = cancellation.cancelled() => return None,
-                outcome = CatchUnwind(read) => outcome,
+            let outcome = match run_handler(&id, "resource", registration, read).await? {
+                Ok(outcome) => outcome,
+                Err(panicked) => return Some(panicked),
             };
-            registration.complete();
             Some(match outcome {
-                Ok(Ok(contents)) => {
+                Ok(contents) => {
                     let mut result = Map::new();
                     let contents = serde_json::to_value(contents).unwrap_or(Value::Null);
                     result.insert("contents".into(), contents);
@@ -162,14 +160,7 @@ impl Server {
                     }
                     Reply::ok(result_value_message(&id, &Value::Object(result)))
                 }
-                Ok(Err(message)) => Reply::error(Some(&id), &RpcError::internal(message)),
-                Err(panic) => {
-                    tracing::error!(%id, panic = %panic, "a resource panicked");
-                    let error = RpcError::internal(format!(
-                        "reading the resource failed unexpectedly: {panic}"
-                    ));
-                    Reply::error(Some(&id), &error)
-                }
+                Err(message) => Reply::error(Some(&id), &RpcError::internal(message)),
             })
         }))
     }
