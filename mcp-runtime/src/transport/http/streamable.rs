@@ -233,12 +233,9 @@ pub(crate) async fn get(
     identity: Option<Extension<Identity>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
-        return method_not_allowed();
-    };
-    let identity = identity.map(|Extension(identity)| identity);
-    let Some(session) = state.sessions.get(session_id, identity.as_ref()) else {
-        return session_not_found();
+    let (_, session) = match named_session(&state, identity, &headers) {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     if !accepts_event_stream(&headers) {
         return (
@@ -287,19 +284,32 @@ pub(crate) async fn delete(
     identity: Option<Extension<Identity>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
-        return method_not_allowed();
+    let (session_id, session) = match named_session(&state, identity, &headers) {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    let identity = identity.map(|Extension(identity)| identity);
-    if state.sessions.get(session_id, identity.as_ref()).is_none() {
-        return session_not_found();
-    }
-    if let Some(session) = state.sessions.get(session_id, identity.as_ref()) {
-        session.peer.in_flight.cancel_all();
-    }
-    state.sessions.close(session_id);
+    session.peer.in_flight.cancel_all();
+    state.sessions.close(&session_id);
     tracing::debug!("legacy HTTP session closed by the client");
     StatusCode::OK.into_response()
+}
+
+/// The legacy session a `GET` or `DELETE` names: `405` without `Mcp-Session-Id` (a
+/// 2026-07-28 client has neither), `404` for one that is not open for this identity.
+fn named_session(
+    state: &AppState,
+    identity: Option<Extension<Identity>>,
+    headers: &HeaderMap,
+) -> Result<(String, std::sync::Arc<super::sessions::HttpSession>), Response> {
+    let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
+        return Err(method_not_allowed());
+    };
+    let identity = identity.map(|Extension(identity)| identity);
+    state
+        .sessions
+        .get(session_id, identity.as_ref())
+        .map(|session| (session_id.to_owned(), session))
+        .ok_or_else(session_not_found)
 }
 
 /// How often an idle stream sends a keep-alive comment.
