@@ -10,7 +10,7 @@ use clap::{Arg, Command};
 #[path = "cli_http.rs"]
 mod http_args;
 
-use crate::server::{Server, ServerInfo};
+use crate::server::{Server, ServerBuilder, ServerInfo};
 use crate::transport::TransportKind;
 
 /// Environment variable that selects the transport.
@@ -41,15 +41,25 @@ pub(crate) struct Settings {
 
 fn command(options: &MainOptions) -> Command {
     let transports: Vec<&'static str> = TransportKind::ALL.iter().map(|k| k.as_str()).collect();
-    let mut command = Command::new(options.name).version(options.version).arg(
-        Arg::new("transport")
-            .long("transport")
-            .env(TRANSPORT_ENV)
-            .value_name("TRANSPORT")
-            .help("How clients reach the server")
-            .value_parser(clap::builder::PossibleValuesParser::new(transports))
-            .default_value(options.transport.as_str()),
-    );
+    let mut command = Command::new(options.name)
+        .version(options.version)
+        .arg(
+            Arg::new("transport")
+                .long("transport")
+                .env(TRANSPORT_ENV)
+                .value_name("TRANSPORT")
+                .help("How clients reach the server")
+                .value_parser(clap::builder::PossibleValuesParser::new(transports))
+                .default_value(options.transport.as_str()),
+        )
+        .arg(
+            Arg::new("page_size")
+                .long("page-size")
+                .env("MCP_PAGE_SIZE")
+                .value_name("ITEMS")
+                .value_parser(clap::value_parser!(usize))
+                .help("Split tool, resource and prompt lists into pages of this many items"),
+        );
     if let Some(about) = options.about.filter(|about| !about.is_empty()) {
         command = command.about(about);
     }
@@ -102,11 +112,7 @@ where
             version: options.version.to_owned(),
             ..ServerInfo::default()
         };
-        let mut builder = Server::builder().info(info).registered();
-        if let Some(&size) = settings.matches.get_one::<usize>("page_size") {
-            builder = builder.page_size(size);
-        }
-        let server = match builder.build() {
+        let server = match builder(info, &settings).build() {
             Ok(server) => server,
             Err(error) => {
                 eprintln!("error: {error}");
@@ -115,6 +121,15 @@ where
         };
         serve(server, settings).await
     })
+}
+
+/// The server the command line describes: every registered item, the page size.
+fn builder(info: ServerInfo, settings: &Settings) -> ServerBuilder {
+    let builder = Server::builder().info(info).registered();
+    match settings.matches.get_one::<usize>("page_size") {
+        Some(&size) => builder.page_size(size),
+        None => builder,
+    }
 }
 
 async fn serve(server: Server, settings: Settings) -> ExitCode {
@@ -209,5 +224,23 @@ mod tests {
             help.contains("--transport") && help.contains(TRANSPORT_ENV),
             "{help}"
         );
+        for flag in [
+            "--page-size",
+            "MCP_PAGE_SIZE",
+            "--bind",
+            "MCP_BIND",
+            "--auth-token-file",
+        ] {
+            assert!(help.contains(flag), "--help lacks {flag}: {help}");
+        }
+    }
+
+    #[test]
+    fn every_setting_reaches_the_server() {
+        // Reading a setting the command line does not define panics: build both ways.
+        for args in [&["calc", "--page-size", "1"][..], &["calc"][..]] {
+            let settings = parse_settings(&options(), args.iter().copied()).unwrap();
+            assert!(builder(ServerInfo::default(), &settings).build().is_ok());
+        }
     }
 }

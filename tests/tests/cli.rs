@@ -22,7 +22,10 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
 fn an_unknown_transport_in_the_environment_names_the_valid_ones() {
     let (code, stdout, stderr) = run(&[], &[("MCP_TRANSPORT", "bogus")]);
     assert_eq!(code, Some(2), "stderr: {stderr}");
-    assert!(stdout.is_empty(), "nothing on the protocol channel: {stdout}");
+    assert!(
+        stdout.is_empty(),
+        "nothing on the protocol channel: {stdout}"
+    );
     for word in ["bogus", "stdio", "http"] {
         assert!(stderr.contains(word), "stderr lacks {word}: {stderr}");
     }
@@ -32,7 +35,10 @@ fn an_unknown_transport_in_the_environment_names_the_valid_ones() {
 fn an_unknown_transport_flag_is_refused_the_same_way() {
     let (code, _, stderr) = run(&["--transport", "htp"], &[]);
     assert_eq!(code, Some(2), "stderr: {stderr}");
-    assert!(stderr.contains("stdio") && stderr.contains("http"), "{stderr}");
+    assert!(
+        stderr.contains("stdio") && stderr.contains("http"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -48,16 +54,18 @@ fn help_lists_every_flag_with_its_environment_variable() {
         ("--tls-cert", "MCP_TLS_CERT"),
         ("--tls-key", "MCP_TLS_KEY"),
         ("--drain-timeout", "MCP_DRAIN_TIMEOUT"),
+        ("--page-size", "MCP_PAGE_SIZE"),
     ];
     for (flag, env) in pairs {
         let line = stdout
             .lines()
             .find(|line| line.contains(flag))
             .unwrap_or_else(|| panic!("--help lacks {flag}:\n{stdout}"));
-        let described = stdout
-            .split(flag)
-            .nth(1)
-            .is_some_and(|rest| rest.split("\n  -").next().is_some_and(|text| text.contains(env)));
+        let described = stdout.split(flag).nth(1).is_some_and(|rest| {
+            rest.split("\n  -")
+                .next()
+                .is_some_and(|text| text.contains(env))
+        });
         assert!(described, "{flag} does not name {env}: {line}\n{stdout}");
     }
     assert!(stdout.contains("MCP_AUTH_TOKEN"), "{stdout}");
@@ -67,5 +75,8 @@ fn help_lists_every_flag_with_its_environment_variable() {
 fn version_comes_from_the_package() {
     let (code, stdout, _) = run(&["--version"], &[]);
     assert_eq!(code, Some(0));
-    assert_eq!(stdout.trim(), format!("calculator {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout.trim(),
+        format!("calculator {}", env!("CARGO_PKG_VERSION"))
+    );
 }
