@@ -1,5 +1,15 @@
 //! Procedural macros of the `mcp` framework. Use them through the `mcp` crate
 //! (`#[mcp::tool]`, `#[mcp::main]`); their documentation lives there.
+//!
+//! A mistake in a macro's input is a compile error, never a panic: every error of one
+//! item is reported together, and the item is still emitted beside them.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 mod entry;

@@ -14,6 +14,11 @@
 //!   revision wants them (legacy `initialize` handshake or modern per-request `_meta`)
 //!   and validates every server message it receives.
 
+pub mod http;
+pub mod http_mcp;
+pub mod http_scenarios;
+pub mod sse;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read, Write};

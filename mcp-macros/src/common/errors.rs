@@ -22,6 +22,15 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
+    /// Adds an error covering `tokens` (from their first to their last token).
+    pub(crate) fn spanned(
+        &mut self,
+        tokens: impl quote::ToTokens,
+        message: impl std::fmt::Display,
+    ) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
     /// Whether nothing went wrong.
     pub(crate) fn is_empty(&self) -> bool {
         self.first.is_none()

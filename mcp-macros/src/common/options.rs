@@ -60,9 +60,10 @@ pub(crate) fn unknown_option(meta: &ParseNestedMeta<'_>, valid: &[&str]) -> syn:
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, v)| format!("; did you mean `{v}`?"))
         .unwrap_or_default();
-    meta.error(format!(
-        "unknown option `{key}`; expected one of {listed}{suggestion}"
-    ))
+    syn::Error::new_spanned(
+        &meta.path,
+        format!("unknown option `{key}`; expected one of {listed}{suggestion}"),
+    )
 }
 
 /// Reads `= "text"`, with an error naming the option when the value is not a string.
@@ -77,6 +78,23 @@ pub(crate) fn string_value(meta: &ParseNestedMeta<'_>) -> syn::Result<syn::LitSt
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` takes a string, such as `{key} = \"...\"`"),
+        )),
+    }
+}
+
+/// Reads `= path` (or `= "path"`, as serde writes it): where the `mcp` crate is.
+pub(crate) fn path_value(meta: &ParseNestedMeta<'_>) -> syn::Result<syn::Path> {
+    let key = path_text(&meta.path);
+    let expr: syn::Expr = meta.value()?.parse()?;
+    match expr {
+        syn::Expr::Path(path) if path.attrs.is_empty() && path.qself.is_none() => Ok(path.path),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => text.parse(),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` takes the path of the `mcp` crate, such as `{key} = my_mcp`"),
         )),
     }
 }

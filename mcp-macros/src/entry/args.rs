@@ -6,7 +6,8 @@ use syn::LitStr;
 use syn::meta::ParseNestedMeta;
 
 use crate::common::errors::Errors;
-use crate::common::options::{Slot, string_value, unknown_option};
+use crate::common::options::{Slot, path_value, string_value, unknown_option};
+use crate::common::paths::respan;
 
 const OPTIONS: &[&str] = &["name", "transport", "bind", "crate"];
 const TRANSPORTS: &[&str] = &["stdio", "http"];
@@ -65,8 +66,7 @@ impl MainArgs {
             }
             self.bind.set(meta, value)
         } else if meta.path.is_ident("crate") {
-            let path: syn::Path = meta.value()?.parse()?;
-            self.krate.set(meta, path)
+            self.krate.set(meta, path_value(meta)?)
         } else {
             if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
@@ -97,7 +97,16 @@ impl MainArgs {
     /// The default transport as a `TransportKind` expression.
     pub(crate) fn transport_tokens(&self, private: &TokenStream) -> TokenStream {
         match self.transport.get().map(LitStr::value).as_deref() {
-            Some("http") => quote!(#private::TransportKind::Http),
+            // A compile error, on the `"http"` string, in a build without the feature.
+            Some("http") => {
+                let span = self
+                    .transport
+                    .value
+                    .as_ref()
+                    .map_or_else(proc_macro2::Span::call_site, |(value, _)| value.span());
+                let private = respan(private.clone(), span);
+                quote::quote_spanned!(span=> #private::http_transport!())
+            }
             _ => quote!(#private::TransportKind::Stdio),
         }
     }

@@ -7,15 +7,20 @@ use quote::quote;
 use syn::spanned::Spanned;
 
 use crate::common::errors::Errors;
+use crate::common::items::not_a_function;
+use crate::common::paths::private;
 use args::MainArgs;
 
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = MainArgs::parse(attr, &mut errors);
-    let mut function: syn::ItemFn = match syn::parse2(item.clone()) {
+    let function: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         Err(_) => {
-            errors.at(item.span(), "`#[mcp::main]` goes on `async fn main() {}`");
+            errors.push(not_a_function(
+                &item,
+                "`#[mcp::main]` goes on `async fn main() {}`",
+            ));
             let compile_errors = errors.to_compile_errors();
             return quote!(#compile_errors #item);
         }
@@ -23,12 +28,30 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     args.check(&mut errors);
     check(&function, &mut errors);
     if !errors.is_empty() {
-        // Emit the function without `async` so rustc adds no error of its own about it.
-        function.sig.asyncness = None;
         let compile_errors = errors.to_compile_errors();
-        return quote!(#compile_errors #function);
+        let stand_in = stand_in(function);
+        return quote!(#compile_errors #stand_in);
     }
     emit(&function, &args)
+}
+
+/// What to emit beside the errors so that rustc adds none of its own: the user's function
+/// as an ordinary one (renamed when it is `main`, whose signature rustc checks), and an
+/// empty `main` so the crate still has one.
+fn stand_in(mut function: syn::ItemFn) -> TokenStream {
+    if function.sig.ident == "main" {
+        function.sig.ident = syn::Ident::new("__mcp_main", function.sig.ident.span());
+        quote! {
+            #[allow(dead_code)]
+            #function
+            fn main() {}
+        }
+    } else {
+        quote! {
+            #function
+            fn main() {}
+        }
+    }
 }
 
 fn check(function: &syn::ItemFn, errors: &mut Errors) {
@@ -46,28 +69,24 @@ fn check(function: &syn::ItemFn, errors: &mut Errors) {
         );
     }
     if !sig.inputs.is_empty() {
-        errors.at(
-            sig.inputs.span(),
+        errors.spanned(
+            &sig.inputs,
             "`main` takes no arguments: the command line is parsed for you (see `--help`)",
         );
     }
     if !sig.generics.params.is_empty() {
-        errors.at(sig.generics.span(), "`main` cannot be generic");
+        errors.spanned(&sig.generics, "`main` cannot be generic");
     }
     if let syn::ReturnType::Type(_, ty) = &sig.output {
-        errors.at(
-            ty.span(),
+        errors.spanned(
+            ty,
             "`#[mcp::main]` runs the body before serving and it must return `()`; remove the return type",
         );
     }
 }
 
 fn emit(function: &syn::ItemFn, args: &MainArgs) -> TokenStream {
-    let krate = args
-        .krate
-        .get()
-        .map_or_else(|| quote!(::mcp), |path| quote!(#path));
-    let private = quote!(#krate::__private);
+    let private = private(args.krate.get());
     let attrs = &function.attrs;
     let body = &function.block;
     let name = match args.name.get() {

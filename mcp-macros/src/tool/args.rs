@@ -5,7 +5,7 @@ use syn::LitStr;
 use syn::meta::ParseNestedMeta;
 
 use crate::common::errors::Errors;
-use crate::common::options::{Slot, string_value, unknown_option};
+use crate::common::options::{Slot, path_value, string_value, unknown_option};
 
 const OPTIONS: &[&str] = &["name", "title", "annotations", "crate"];
 const HINTS: &[&str] = &["read_only", "destructive", "idempotent", "open_world"];
@@ -42,8 +42,7 @@ impl ToolArgs {
         } else if meta.path.is_ident("title") {
             self.title.set(meta, string_value(meta)?)
         } else if meta.path.is_ident("crate") {
-            let path: syn::Path = meta.value()?.parse()?;
-            self.krate.set(meta, path)
+            self.krate.set(meta, path_value(meta)?)
         } else if meta.path.is_ident("annotations") {
             meta.parse_nested_meta(|hint| self.hint(&hint))
         } else {

@@ -10,6 +10,7 @@ use syn::spanned::Spanned;
 
 use crate::common::docs;
 use crate::common::errors::Errors;
+use crate::common::items::not_a_function;
 use crate::common::names::{check_name, unraw};
 use args::ToolArgs;
 use params::Param;
@@ -18,6 +19,8 @@ use params::Param;
 pub(crate) struct Tool {
     pub(crate) function: syn::ItemFn,
     pub(crate) name: String,
+    /// Where the name comes from: the `name = "..."` string, else the function's name.
+    pub(crate) name_span: proc_macro2::Span,
     pub(crate) title: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) params: Vec<Param>,
@@ -30,23 +33,23 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut function: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         Err(_) => {
-            errors.at(
-                item.span(),
+            errors.push(not_a_function(
+                &item,
                 "`#[mcp::tool]` goes on a function, such as `fn add(a: f64, b: f64) -> f64`",
-            );
+            ));
             let compile_errors = errors.to_compile_errors();
             return quote!(#compile_errors #item);
         }
     };
     let params = params::read(&mut function, &mut errors);
     check_signature(&function, &mut errors);
-    let name = match args.name.get() {
+    let (name, name_span) = match args.name.get() {
         Some(name) => {
             let text = name.value();
             if let Err(message) = check_name(&text) {
                 errors.at(name.span(), format!("invalid tool {message}"));
             }
-            text
+            (text, name.span())
         }
         None => {
             let text = unraw(&function.sig.ident);
@@ -56,7 +59,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                     format!("invalid tool {message}; set one with `#[mcp::tool(name = \"...\")]`"),
                 );
             }
-            text
+            (text, function.sig.ident.span())
         }
     };
     let docs = docs::read(&function.attrs);
@@ -70,6 +73,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let tool = Tool {
         function,
         name,
+        name_span,
         title: args.title.get().map(syn::LitStr::value),
         description: docs.description,
         params,
@@ -81,8 +85,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 fn check_signature(function: &syn::ItemFn, errors: &mut Errors) {
     let generics = &function.sig.generics;
     if !generics.params.is_empty() {
-        errors.at(
-            generics.span(),
+        errors.spanned(
+            generics,
             "a tool function cannot be generic: its parameters must have concrete types to describe them in a JSON Schema",
         );
     }

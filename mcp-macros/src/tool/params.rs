@@ -27,9 +27,9 @@ pub(crate) fn read(function: &mut syn::ItemFn, errors: &mut Errors) -> Vec<Param
     for input in &mut function.sig.inputs {
         let typed = match input {
             syn::FnArg::Receiver(receiver) => {
-                errors.at(
-                    receiver.span(),
-                    "`#[mcp::tool]` goes on free functions; methods with `self` are not supported yet",
+                errors.spanned(
+                    &*receiver,
+                    "`#[mcp::tool]` goes on free functions: a method that takes `self` cannot be a tool; move it out of the `impl` block",
                 );
                 continue;
             }
@@ -43,8 +43,8 @@ pub(crate) fn read(function: &mut syn::ItemFn, errors: &mut Errors) -> Vec<Param
         let name = match &*typed.pat {
             syn::Pat::Ident(pat) => unraw(&pat.ident),
             other => {
-                errors.at(
-                    other.span(),
+                errors.spanned(
+                    other,
                     "a tool parameter needs a plain name (it becomes the argument's name); write `name: Type`",
                 );
                 continue;
@@ -57,8 +57,8 @@ pub(crate) fn read(function: &mut syn::ItemFn, errors: &mut Errors) -> Vec<Param
             } else {
                 "an owned type".to_owned()
             };
-            errors.at(
-                reference.span(),
+            errors.spanned(
+                reference,
                 format!(
                     "tool parameters are deserialized from JSON and cannot borrow; use {owned}"
                 ),

@@ -118,8 +118,7 @@ pub(crate) async fn require_token(
     let presented = request
         .headers()
         .get(header::AUTHORIZATION)
-        .and_then(|value| value.as_bytes().strip_prefix(b"Bearer "))
-        .map(<[u8]>::trim_ascii);
+        .and_then(|value| bearer_token(value.as_bytes()));
     match presented.and_then(|token| state.tokens.check(token)) {
         Some(identity) => {
             let identity = identity.clone();
@@ -131,6 +130,16 @@ pub(crate) async fn require_token(
             unauthorized()
         }
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` value; the scheme name is
+/// case-insensitive (RFC 9110, section 11.1).
+fn bearer_token(value: &[u8]) -> Option<&[u8]> {
+    let scheme = value.get(..7)?;
+    scheme
+        .eq_ignore_ascii_case(b"bearer ")
+        .then(|| value.get(7..).map(<[u8]>::trim_ascii))
+        .flatten()
 }
 
 fn unauthorized() -> Response {
@@ -160,6 +169,15 @@ mod tests {
         assert!(tokens.check(b"s3cret").is_none());
         assert!(tokens.check(b"s3cret-token-and-more").is_none());
         assert!(tokens.check(b"").is_none());
+    }
+
+    #[test]
+    fn the_scheme_is_case_insensitive_and_required() {
+        assert_eq!(bearer_token(b"Bearer abc"), Some(&b"abc"[..]));
+        assert_eq!(bearer_token(b"bearer abc "), Some(&b"abc"[..]));
+        assert_eq!(bearer_token(b"BEARER abc"), Some(&b"abc"[..]));
+        assert_eq!(bearer_token(b"Basic abc"), None);
+        assert_eq!(bearer_token(b"abc"), None);
     }
 
     #[test]

@@ -163,9 +163,11 @@ async fn call_response(
     era: Era,
     tracked: tokio_util::task::task_tracker::TaskTrackerToken,
 ) -> Response {
+    // A tool that finished drops its notifier, closing the queue: only a message that
+    // actually arrives before the reply turns the response into a stream.
     let first = tokio::select! {
         biased;
-        first = queue.recv() => first,
+        Some(first) = queue.recv() => first,
         reply = &mut task => {
             let pending: Vec<Vec<u8>> = std::iter::from_fn(|| queue.try_recv().ok()).collect();
             return match (reply, pending.is_empty()) {
@@ -179,9 +181,7 @@ async fn call_response(
     tokio::spawn(async move {
         let _tracked = tracked;
         let mut open = true;
-        if let Some(first) = first
-            && sender.send(Ok(sse::message_event(&first))).await.is_err()
-        {
+        if sender.send(Ok(sse::message_event(&first))).await.is_err() {
             return;
         }
         loop {
@@ -235,7 +235,7 @@ pub(crate) async fn get(
 ) -> Response {
     let (_, session) = match named_session(&state, identity, &headers) {
         Ok(found) => found,
-        Err(response) => return response,
+        Err(refusal) => return refusal(),
     };
     if !accepts_event_stream(&headers) {
         return (
@@ -286,7 +286,7 @@ pub(crate) async fn delete(
 ) -> Response {
     let (session_id, session) = match named_session(&state, identity, &headers) {
         Ok(found) => found,
-        Err(response) => return response,
+        Err(refusal) => return refusal(),
     };
     session.peer.in_flight.cancel_all();
     state.sessions.close(&session_id);
@@ -294,22 +294,25 @@ pub(crate) async fn delete(
     StatusCode::OK.into_response()
 }
 
+/// A session and the id it was named by.
+type NamedSession = (String, std::sync::Arc<super::sessions::HttpSession>);
+
 /// The legacy session a `GET` or `DELETE` names: `405` without `Mcp-Session-Id` (a
 /// 2026-07-28 client has neither), `404` for one that is not open for this identity.
 fn named_session(
     state: &AppState,
     identity: Option<Extension<Identity>>,
     headers: &HeaderMap,
-) -> Result<(String, std::sync::Arc<super::sessions::HttpSession>), Response> {
+) -> Result<NamedSession, fn() -> Response> {
     let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
-        return Err(method_not_allowed());
+        return Err(method_not_allowed);
     };
     let identity = identity.map(|Extension(identity)| identity);
     state
         .sessions
         .get(session_id, identity.as_ref())
         .map(|session| (session_id.to_owned(), session))
-        .ok_or_else(session_not_found)
+        .ok_or(session_not_found)
 }
 
 /// How often an idle stream sends a keep-alive comment.

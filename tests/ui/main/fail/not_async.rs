@@ -1,0 +1,3 @@
+// The user forgets `async`.
+#[mcp::main]
+fn main() {}

@@ -1,0 +1,3 @@
+// The user misspells the `transport` option.
+#[mcp::main(transprot = "stdio")]
+async fn main() {}

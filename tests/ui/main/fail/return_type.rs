@@ -1,0 +1,5 @@
+// The user gives `main` a return type.
+#[mcp::main]
+async fn main() -> Result<(), String> {
+    Ok(())
+}

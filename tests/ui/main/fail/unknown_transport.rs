@@ -1,0 +1,3 @@
+// The user misspells the transport.
+#[mcp::main(transport = "htp")]
+async fn main() {}

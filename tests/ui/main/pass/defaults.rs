@@ -1,0 +1,3 @@
+// `#[mcp::main]` with no options: the package's name, stdio.
+#[mcp::main]
+async fn main() {}

@@ -1,0 +1,3 @@
+// The user asks for the HTTP transport from a build of `mcp` without the `http` feature.
+#[mcp::main(transport = "http")]
+async fn main() {}
