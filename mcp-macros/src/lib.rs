@@ -12,7 +12,10 @@
 )]
 
 mod common;
+mod complete;
 mod entry;
+mod prompt;
+mod resource;
 mod tool;
 
 use proc_macro::TokenStream;
@@ -27,4 +30,23 @@ pub fn tool(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(attr.into(), item.into()).into()
+}
+
+/// Turns a function into an MCP resource. See `mcp::resource` for the documentation.
+#[proc_macro_attribute]
+pub fn resource(attr: TokenStream, item: TokenStream) -> TokenStream {
+    resource::expand(attr.into(), item.into()).into()
+}
+
+/// Turns a function into an MCP prompt. See `mcp::prompt` for the documentation.
+#[proc_macro_attribute]
+pub fn prompt(attr: TokenStream, item: TokenStream) -> TokenStream {
+    prompt::expand(attr.into(), item.into()).into()
+}
+
+/// Turns a function into a completer for a prompt argument or a template variable.
+/// See `mcp::complete` for the documentation.
+#[proc_macro_attribute]
+pub fn complete(attr: TokenStream, item: TokenStream) -> TokenStream {
+    complete::expand(attr.into(), item.into()).into()
 }

@@ -9,12 +9,21 @@ pub use ::serde_json::Value;
 pub use ::std::boxed::Box;
 
 pub use crate::cli::{MainOptions, run_main};
+pub use crate::completion::{CompleteCall, CompleteFuture, CompletionDef, CompletionRef};
+pub use crate::content::EmbeddedResource;
 pub use crate::context::Context;
 pub use crate::output::{
     Output, OutputFns, Split, StructuredOutput, Tag, ToolErrorMessage, ViaIntoToolResult,
     ViaStructured, ViaValue,
 };
-pub use crate::registry::TOOLS;
+pub use crate::prompt::{
+    IntoPromptMessages, PromptArg, PromptArgument, PromptCall, PromptDef, PromptError,
+    PromptFuture, PromptMessage,
+};
+pub use crate::registry::{COMPLETIONS, PROMPTS, RESOURCES, TOOLS};
+pub use crate::resource::{
+    IntoResourceContents, ResourceArg, ResourceCall, ResourceDef, ResourceFuture,
+};
 use crate::schema::InputSchema as Schema;
 pub use crate::schema::InputSchema;
 pub use crate::tool::{
@@ -22,6 +31,7 @@ pub use crate::tool::{
 };
 pub use crate::tool_result::{IntoToolResult, ToolResult};
 pub use crate::transport::TransportKind;
+pub use ::std::vec::Vec;
 
 /// The `TypeId` of a function item, which identifies a tool's function.
 pub fn type_id_of<F: 'static>(_: &F) -> ::core::any::TypeId {
@@ -382,4 +392,87 @@ impl<T> OutputUnsupported for OutTag<T> {
 pub trait ToolOutput: Sized {
     /// Never called.
     fn output_fns() -> OutputFns<Self>;
+}
+
+/// Checks that a resource parameter named like a template variable can be read from one.
+pub const fn assert_resource_arg<T: ResourceArg>() {}
+
+/// Parameters that are not template variables (or prompt arguments): only what the
+/// server injects.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not injected by the server, and this parameter is not a variable of the resource's URI template",
+    label = "name a template variable after this parameter, or take `mcp::Context`",
+    note = "a resource function's parameters are its URI template's variables (`uri = \"file:///logs/{{day}}\"` gives `day: String`), plus an optional `mcp::Context`"
+)]
+pub trait Injected {}
+
+impl Injected for Context {}
+
+/// Checks that a parameter is injected.
+pub const fn assert_injected<T: Injected>() {}
+
+/// The contents a resource function's return value stands for.
+pub fn finish_resource<R: IntoResourceContents>(
+    call: &ResourceCall,
+    value: R,
+) -> ::core::result::Result<Vec<EmbeddedResource>, ::std::string::String> {
+    call.finish(value)
+}
+
+/// The messages a prompt function's return value stands for.
+pub fn finish_prompt<R: IntoPromptMessages>(
+    value: R,
+) -> ::core::result::Result<Vec<PromptMessage>, PromptError> {
+    value.into_messages()
+}
+
+/// What a completer takes: the typed value, or the whole request.
+#[diagnostic::on_unimplemented(
+    message = "a completer takes `String` (the typed value) or `mcp::CompleteCall`, not `{Self}`",
+    label = "take `value: String` or `call: mcp::CompleteCall`"
+)]
+pub trait CompleteInput {
+    /// Takes the input out of the request.
+    fn from_call(call: CompleteCall) -> Self;
+}
+
+impl CompleteInput for ::std::string::String {
+    fn from_call(call: CompleteCall) -> Self {
+        call.value
+    }
+}
+
+impl CompleteInput for CompleteCall {
+    fn from_call(call: CompleteCall) -> Self {
+        call
+    }
+}
+
+/// What a completer returns: suggestions.
+#[diagnostic::on_unimplemented(
+    message = "a completer returns suggestions (`Vec<String>` or `Vec<&'static str>`), not `{Self}`",
+    label = "return `Vec<String>`"
+)]
+pub trait IntoSuggestions {
+    /// The suggestions, best first.
+    fn into_suggestions(self) -> Vec<::std::string::String>;
+}
+
+impl IntoSuggestions for Vec<::std::string::String> {
+    fn into_suggestions(self) -> Vec<::std::string::String> {
+        self
+    }
+}
+
+impl IntoSuggestions for Vec<&'static str> {
+    fn into_suggestions(self) -> Vec<::std::string::String> {
+        self.into_iter()
+            .map(::std::borrow::ToOwned::to_owned)
+            .collect()
+    }
+}
+
+/// The suggestions a completer's return value stands for.
+pub fn finish_completion<R: IntoSuggestions>(value: R) -> Vec<::std::string::String> {
+    value.into_suggestions()
 }

@@ -68,7 +68,7 @@ pub use tool::{ToolAnnotations, ToolDef};
 pub use tool_result::{IntoToolResult, ToolResult};
 pub use uri_template::{TemplateError, UriTemplate};
 
-pub use mcp_macros::{main, tool};
+pub use mcp_macros::{complete, main, prompt, resource, tool};
 
 /// Re-exported so that `#[derive(mcp::schemars::JsonSchema)]` needs no extra dependency.
 pub use schemars;

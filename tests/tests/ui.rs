@@ -1,4 +1,5 @@
-//! Compile-time checks of `#[mcp::tool]` and `#[mcp::main]`.
+//! Compile-time checks of `#[mcp::tool]`, `#[mcp::main]`, `#[mcp::resource]`,
+//! `#[mcp::prompt]` and `#[mcp::complete]`.
 //!
 //! - `ui/*/fail/*.rs` must fail to compile with exactly the reviewed `.stderr` beside
 //!   them, and `ui/*/pass/*.rs` must compile and run (trybuild).
@@ -15,10 +16,10 @@ use std::process::{Command, Output};
 #[test]
 fn ui() {
     let cases = trybuild::TestCases::new();
-    cases.pass("ui/tool/pass/*.rs");
-    cases.pass("ui/main/pass/*.rs");
-    cases.compile_fail("ui/tool/fail/*.rs");
-    cases.compile_fail("ui/main/fail/*.rs");
+    for kind in ["tool", "main", "resource", "prompt", "complete"] {
+        cases.pass(format!("ui/{kind}/pass/*.rs"));
+        cases.compile_fail(format!("ui/{kind}/fail/*.rs"));
+    }
 }
 
 /// `(package, dependency name)`: each standalone case depends on `mcp-runtime` without
