@@ -68,7 +68,138 @@ pub use tool::{ToolAnnotations, ToolDef};
 pub use tool_result::{IntoToolResult, ToolResult};
 pub use uri_template::{TemplateError, UriTemplate};
 
-pub use mcp_macros::{complete, main, prompt, resource, tool};
+/// Turns a function into a completer: suggestions for one prompt argument
+/// (`prompt = "name"`) or one resource template variable (`resource = "template"`), named
+/// by `argument = "..."`; `crate = path` as for the other macros. It takes the typed
+/// value (`String`) or the whole `mcp::CompleteCall`, and returns `Vec<String>` or
+/// `Vec<&'static str>`.
+///
+/// ```
+/// /// Review some code.
+/// #[mcp::prompt]
+/// fn review(code: String, language: String) -> String {
+///     format!("{language}: {code}")
+/// }
+///
+/// /// Languages, as the user types.
+/// #[mcp::complete(prompt = "review", argument = "language")]
+/// fn languages(typed: String) -> Vec<&'static str> {
+///     ["rust", "ruby"].into_iter().filter(|l| l.starts_with(&typed)).collect()
+/// }
+///
+/// /// Days for a template variable.
+/// #[mcp::complete(resource = "logs://{day}", argument = "day")]
+/// async fn days(call: mcp::CompleteCall) -> Vec<String> {
+///     call.filter(["monday", "tuesday"])
+/// }
+/// ```
+pub use mcp_macros::complete;
+/// Turns `async fn main() {}` into a server program with a command line (`--help` lists
+/// every flag and its environment variable). The body runs first, then the server
+/// serves every registered tool, resource, prompt and completer.
+///
+/// Options: `name = "..."` (default: the package name), `transport = "stdio" | "http"`
+/// (default `stdio`; the `--transport` flag and `MCP_TRANSPORT` override it), `bind =
+/// "ADDR"` (the default HTTP address; only with `transport = "http"`), `crate = path`.
+///
+/// ```no_run
+/// /// Add two numbers.
+/// #[mcp::tool]
+/// fn add(a: f64, b: f64) -> f64 {
+///     a + b
+/// }
+///
+/// #[mcp::main(name = "calculator", transport = "http", bind = "127.0.0.1:3000")]
+/// async fn main() {}
+/// ```
+pub use mcp_macros::main;
+/// Turns a function into an MCP prompt: its parameters are the prompt's arguments.
+///
+/// Options: `name = "..."`, `title = "..."`, `crate = path`; on a parameter,
+/// `#[mcp(description = "...")]`. Return text (one user message), `mcp::PromptMessage`s,
+/// or a `Result` of those.
+///
+/// ```
+/// use mcp::PromptMessage;
+///
+/// /// Review some code.
+/// ///
+/// /// # Arguments
+/// /// * `code` - the code to review
+/// #[mcp::prompt(name = "review", title = "Code review")]
+/// fn review(code: String, #[mcp(description = "its language")] language: Option<String>) -> Vec<PromptMessage> {
+///     vec![PromptMessage::user(format!("Review this {}:\n{code}", language.unwrap_or_default()))]
+/// }
+/// # let _ = mcp::Server::builder().prompt(review).build().unwrap();
+/// ```
+pub use mcp_macros::prompt;
+/// Turns a function into an MCP resource: a fixed URI, or an RFC 6570 template whose
+/// variables (`{name}`: one segment; `{+name}`: the rest of the path) are the function's
+/// parameters, checked at compile time.
+///
+/// Options: `uri = "..."` (required), `mime = "..."`, `name = "..."`, `title = "..."`,
+/// `crate = path`. Return text (`String`), bytes (`Vec<u8>`), `mcp::EmbeddedResource`s,
+/// or a `Result` of those.
+///
+/// ```
+/// /// The configuration.
+/// #[mcp::resource(uri = "config://app", mime = "text/x-toml", name = "config", title = "Configuration")]
+/// fn config() -> &'static str {
+///     "debug = true"
+/// }
+///
+/// /// A user's avatar.
+/// #[mcp::resource(uri = "users://{id}/avatar.png", mime = "image/png")]
+/// async fn avatar(ctx: mcp::Context, id: u32) -> mcp::Result<Vec<u8>> {
+///     let _ = (ctx, id);
+///     Ok(vec![0x89, b'P', b'N', b'G'])
+/// }
+/// # let _ = mcp::Server::builder().resource(config).resource(avatar).build().unwrap();
+/// ```
+pub use mcp_macros::resource;
+/// Turns a function into an MCP tool.
+///
+/// The name is the function's, the description its doc comment; each parameter becomes a
+/// property of the input schema (`Option` ones optional, descriptions from `# Arguments`
+/// or `#[mcp(description = "...")]`). `mcp::Context` may be taken in any position.
+///
+/// Options: `name = "..."`, `title = "..."`, `annotations(read_only, destructive,
+/// idempotent, open_world)` (each also `= false`), `crate = path` (when the `mcp`
+/// dependency is renamed). Parameter options: `#[mcp(description = "...")]`,
+/// `#[mcp(flatten)]` (this struct is the whole input), `#[mcp(header = "Name")]`
+/// (mirrored into the `Mcp-Param-Name` HTTP header; strings, integers, booleans).
+///
+/// ```
+/// use mcp::Context;
+///
+/// /// Search the catalogue.
+/// ///
+/// /// # Arguments
+/// /// * `query` - what to look for
+/// #[mcp::tool(name = "search", title = "Catalogue search", annotations(read_only, open_world = false))]
+/// async fn find(
+///     ctx: Context,
+///     query: String,
+///     #[mcp(description = "at most this many hits")] limit: Option<u32>,
+///     #[mcp(header = "Region")] region: String,
+/// ) -> mcp::Result<Vec<String>> {
+///     ctx.progress(1.0, 1.0, "done").await;
+///     Ok(vec![format!("{query} in {region}"); limit.unwrap_or(1) as usize])
+/// }
+///
+/// /// A point.
+/// #[derive(mcp::serde::Deserialize, mcp::schemars::JsonSchema)]
+/// # #[serde(crate = "mcp::serde")] #[schemars(crate = "mcp::schemars")]
+/// struct Point { x: f64, y: f64 }
+///
+/// /// Distance from the origin.
+/// #[mcp::tool]
+/// fn norm(#[mcp(flatten)] point: Point) -> f64 {
+///     point.x.hypot(point.y)
+/// }
+/// # let _ = mcp::Server::builder().tool(find).tool(norm).build().unwrap();
+/// ```
+pub use mcp_macros::tool;
 
 /// Re-exported so that `#[derive(mcp::schemars::JsonSchema)]` needs no extra dependency.
 pub use schemars;
