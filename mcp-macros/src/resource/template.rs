@@ -52,11 +52,12 @@ mod tests {
     #[test]
     fn variables_are_found_and_mistakes_named() {
         let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(variables("file:///logs/{day}/{+path}"), Ok(names(&["day", "path"])));
+        assert_eq!(
+            variables("file:///logs/{day}/{+path}"),
+            Ok(names(&["day", "path"]))
+        );
         assert_eq!(variables("config://app"), Ok(Vec::new()));
-        let fails = |template: &str, needle: &str| {
-            matches!(variables(template), Err(message) if message.contains(needle))
-        };
+        let fails = |template: &str, needle: &str| matches!(variables(template), Err(message) if message.contains(needle));
         assert!(fails("a{b", "unclosed"));
         assert!(fails("x://{?q}", "operator"));
         assert!(fails("x://{a}{b}", "directly"));
