@@ -35,6 +35,7 @@ pub(crate) struct Peer {
 }
 
 impl Peer {
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
     /// A new peer that authenticated as `identity`.
     pub(crate) fn with_identity(identity: Option<Identity>) -> Peer {
         Peer {
@@ -49,6 +50,7 @@ impl Peer {
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) bytes: Vec<u8>,
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
     pub(crate) error_code: Option<i64>,
 }
 

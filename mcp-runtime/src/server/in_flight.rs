@@ -54,6 +54,7 @@ impl InFlight {
 }
 
 impl InFlight {
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
     /// Cancels every call in flight (the client went away).
     pub(crate) fn cancel_all(&self) {
         if let Ok(calls) = self.calls.lock() {

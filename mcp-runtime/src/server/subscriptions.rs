@@ -81,6 +81,7 @@ impl Server {
         }))
     }
 
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
     /// Ends every subscription of this server gracefully (drain).
     pub(crate) fn close_subscriptions(&self) {
         self.core().closing.cancel();
