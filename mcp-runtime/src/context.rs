@@ -7,10 +7,14 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
+use crate::input::{Elicitation, InputError, InputRequest};
 use crate::protocol::jsonrpc::notification_message;
 use crate::protocol::meta::{Implementation, LogLevel};
 use crate::protocol::{ProtocolVersion, RequestId};
+use crate::server::mrtr::InputState;
 use crate::server::outbound::Outbound;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
 
 /// The request a tool is serving: progress, logging, cancellation and the client.
 ///
@@ -56,6 +60,7 @@ struct Inner {
     cancellation: CancellationToken,
     outbound: Outbound,
     last_progress: Mutex<Option<f64>>,
+    input: Option<Arc<InputState>>,
 }
 
 /// Everything the dispatcher knows about a request when it builds its [`Context`].
@@ -67,6 +72,7 @@ pub(crate) struct RequestScope {
     pub(crate) client_capabilities: Value,
     pub(crate) progress_token: Option<Value>,
     pub(crate) log_level: Option<LogLevel>,
+    pub(crate) input: Option<Arc<InputState>>,
 }
 
 impl Context {
@@ -87,6 +93,7 @@ impl Context {
                 cancellation,
                 outbound,
                 last_progress: Mutex::new(None),
+                input: scope.input,
             }),
         }
     }
@@ -114,6 +121,7 @@ impl Context {
                 cancellation: CancellationToken::new(),
                 outbound: Outbound::discard(),
                 last_progress: Mutex::new(None),
+                input: None,
             }),
         }
     }
@@ -171,6 +179,54 @@ impl Context {
         let params = serde_json::json!({ "level": level, "data": data });
         let message = notification_message("notifications/message", &params);
         self.inner.outbound.send(message).await;
+    }
+
+    /// Asks the client for input and returns its raw answer (an `ElicitResult`, a
+    /// `CreateMessageResult`, a `ListRootsResult`).
+    ///
+    /// With a 2026-07-28 client the request is answered `input_required` and this call
+    /// returns when the client retries with the answer; a client that did not declare
+    /// the needed capability gets `-32021` instead. Legacy clients are not supported yet.
+    pub async fn request_input(&self, request: InputRequest) -> Result<Value, InputError> {
+        let Some(input) = &self.inner.input else {
+            return Err(InputError::Unavailable(format!(
+                "`{}` needs a 2026-07-28 client serving tools/call, prompts/get or resources/read",
+                request.method
+            )));
+        };
+        match input.ask(&request) {
+            Some(answer) => Ok(answer),
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Asks the user to fill in a form described by `T`.
+    ///
+    /// ```
+    /// /// What the user tells us.
+    /// #[derive(mcp::serde::Deserialize, mcp::schemars::JsonSchema)]
+    /// # #[serde(crate = "mcp::serde")] #[schemars(crate = "mcp::schemars")]
+    /// struct Name {
+    ///     name: String,
+    /// }
+    ///
+    /// /// Greet the user by name.
+    /// #[mcp::tool]
+    /// async fn greet(ctx: mcp::Context) -> mcp::Result<String> {
+    ///     match ctx.elicit::<Name>("What is your name?").await? {
+    ///         mcp::Elicitation::Accept(form) => Ok(format!("Hello, {}!", form.name)),
+    ///         _ => Ok("Hello, stranger!".into()),
+    ///     }
+    /// }
+    /// ```
+    pub async fn elicit<T: DeserializeOwned + JsonSchema>(
+        &self,
+        message: &str,
+    ) -> Result<Elicitation<T>, InputError> {
+        let answer = self
+            .request_input(InputRequest::elicit::<T>(message))
+            .await?;
+        crate::input::elicitation(answer)
     }
 
     /// Whether the client cancelled this request.

@@ -39,6 +39,7 @@ mod completion;
 mod content;
 mod context;
 mod error;
+mod input;
 mod output;
 mod prompt;
 pub mod protocol;
@@ -56,6 +57,7 @@ pub use completion::{CompleteCall, CompleteFuture, CompletionDef, CompletionRef}
 pub use content::{Content, EmbeddedResource, ResourceLink};
 pub use context::{Context, Identity};
 pub use error::{Error, Result};
+pub use input::{Elicitation, InputError, InputRequest};
 pub use prompt::{
     IntoPromptMessages, PromptArg, PromptArgument, PromptCall, PromptDef, PromptError,
     PromptFuture, PromptMessage, Role,

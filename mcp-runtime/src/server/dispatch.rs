@@ -17,8 +17,8 @@ use crate::protocol::meta::{Implementation, LogLevel, modern_meta, progress_toke
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::server::Server;
 use crate::server::in_flight::InFlight;
+use crate::server::mrtr::{Binding, InputState, input_for, run_with_input};
 use crate::server::outbound::Outbound;
-use crate::server::running::run_handler;
 use crate::server::session::{LegacyState, Session};
 use crate::tool::{ToolCall, ToolFuture};
 
@@ -224,11 +224,23 @@ impl Server {
             RpcError::invalid_request("a request with this id is already in flight")
         })?;
         let version = scope.version;
-        let context = scope.into_context(id.clone(), peer, &params, registration.token(), notify);
+        let input = scope.input(self, &params, "tools/call", tool.def.name, peer)?;
+        let state = input
+            .as_ref()
+            .map(|(state, _)| std::sync::Arc::clone(state));
+        let context = scope.into_context(
+            id.clone(),
+            peer,
+            &params,
+            registration.token(),
+            notify,
+            state,
+        );
         let future = run(ToolCall::new(arguments, context));
         let server = self.clone();
         Ok(Box::pin(async move {
-            let result = match run_handler(&id, "tool", registration, future).await? {
+            let outcome = run_with_input(&id, "tool", registration, future, input, &server).await?;
+            let result = match outcome {
                 Ok(result) => result,
                 Err(panicked) => return Some(panicked),
             };
@@ -250,6 +262,30 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
+    /// The input state of a request that may ask for input (2026-07-28 only), bound to
+    /// its method, its target (tool or prompt name, resource URI) and the identity.
+    pub(crate) fn input(
+        &self,
+        server: &Server,
+        params: &Map<String, Value>,
+        method: &str,
+        target: &str,
+        peer: &Peer,
+    ) -> Result<Option<(std::sync::Arc<InputState>, Binding)>, RpcError> {
+        let binding = Binding {
+            method: method.to_owned(),
+            target: target.to_owned(),
+            principal: peer.identity.as_ref().map(|identity| identity.name.clone()),
+        };
+        input_for(
+            server,
+            self.version,
+            params,
+            binding,
+            &self.client_capabilities,
+        )
+    }
+
     /// The [`Context`] of a request served in this scope.
     pub(crate) fn into_context(
         self,
@@ -258,6 +294,7 @@ impl Scope {
         params: &Map<String, Value>,
         cancellation: CancellationToken,
         notify: &Outbound,
+        input: Option<std::sync::Arc<crate::server::mrtr::InputState>>,
     ) -> Context {
         Context::new(
             RequestScope {
@@ -268,6 +305,7 @@ impl Scope {
                 client_capabilities: self.client_capabilities,
                 progress_token: progress_token(params),
                 log_level: self.log_level,
+                input,
             },
             cancellation,
             notify.clone(),

@@ -7,6 +7,7 @@ pub(crate) mod connection;
 pub(crate) mod dispatch;
 pub(crate) mod in_flight;
 pub(crate) mod lists;
+pub(crate) mod mrtr;
 pub(crate) mod outbound;
 pub(crate) mod prompts;
 pub(crate) mod resources;
@@ -83,6 +84,8 @@ pub(crate) struct Core {
     discover: String,
     /// Fires when the server ends its subscriptions (drain).
     pub(crate) closing: tokio_util::sync::CancellationToken,
+    /// Seals `requestState` of multi round-trip requests.
+    pub(crate) state_key: mrtr::StateKey,
 }
 
 impl Server {
@@ -144,6 +147,7 @@ impl Server {
                 prompts_list,
                 discover: Value::Object(discover).to_string(),
                 closing: tokio_util::sync::CancellationToken::new(),
+                state_key: mrtr::StateKey::from_environment(),
             }),
         })
     }

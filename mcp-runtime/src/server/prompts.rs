@@ -9,8 +9,8 @@ use crate::protocol::jsonrpc::result_value_message;
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::server::Server;
 use crate::server::dispatch::{CallTask, Peer, Reply, Scope};
+use crate::server::mrtr::run_with_input;
 use crate::server::outbound::Outbound;
-use crate::server::running::run_handler;
 
 /// One prompt with its arguments described.
 #[derive(Debug)]
@@ -136,15 +136,27 @@ impl Server {
         let registration = peer.in_flight.register(&id).ok_or_else(|| {
             RpcError::invalid_request("a request with this id is already in flight")
         })?;
-        let context = scope.into_context(id.clone(), peer, params, registration.token(), notify);
+        let input = scope.input(self, params, "prompts/get", name, peer)?;
+        let state = input
+            .as_ref()
+            .map(|(state, _)| std::sync::Arc::clone(state));
+        let context = scope.into_context(
+            id.clone(),
+            peer,
+            params,
+            registration.token(),
+            notify,
+            state,
+        );
         let description = prompt.def.description;
         let future = (prompt.def.get)(PromptCall::new(arguments, context));
         let server = self.clone();
         Ok(Box::pin(async move {
-            let outcome = match run_handler(&id, "prompt", registration, future).await? {
-                Ok(outcome) => outcome,
-                Err(panicked) => return Some(panicked),
-            };
+            let outcome =
+                match run_with_input(&id, "prompt", registration, future, input, &server).await? {
+                    Ok(outcome) => outcome,
+                    Err(panicked) => return Some(panicked),
+                };
             Some(match outcome {
                 Ok(messages) => {
                     let mut result = Map::new();

@@ -13,8 +13,8 @@ use crate::protocol::jsonrpc::result_value_message;
 use crate::resource::{ResourceCall, ResourceDef, ResourceFuture};
 use crate::server::Server;
 use crate::server::dispatch::{CallTask, Peer, Reply, Scope};
+use crate::server::mrtr::run_with_input;
 use crate::server::outbound::Outbound;
-use crate::server::running::run_handler;
 use crate::uri_template::UriTemplate;
 
 /// One resource with its template parsed.
@@ -140,14 +140,26 @@ impl Server {
         let registration = peer.in_flight.register(&id).ok_or_else(|| {
             RpcError::invalid_request("a request with this id is already in flight")
         })?;
-        let context = scope.into_context(id.clone(), peer, params, registration.token(), notify);
+        let input = scope.input(self, params, "resources/read", uri, peer)?;
+        let state = input
+            .as_ref()
+            .map(|(state, _)| std::sync::Arc::clone(state));
+        let context = scope.into_context(
+            id.clone(),
+            peer,
+            params,
+            registration.token(),
+            notify,
+            state,
+        );
         let read = self.core().resources.read(uri, context, version)?;
         let server = self.clone();
         Ok(Box::pin(async move {
-            let outcome = match run_handler(&id, "resource", registration, read).await? {
-                Ok(outcome) => outcome,
-                Err(panicked) => return Some(panicked),
-            };
+            let outcome =
+                match run_with_input(&id, "resource", registration, read, input, &server).await? {
+                    Ok(outcome) => outcome,
+                    Err(panicked) => return Some(panicked),
+                };
             Some(match outcome {
                 Ok(contents) => {
                     let mut result = Map::new();

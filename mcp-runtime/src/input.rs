@@ -1,0 +1,128 @@
+//! Asking the client for input while serving a request: elicitation (a form for the
+//! user), sampling (a completion from the client's model) and roots.
+//!
+//! With a 2026-07-28 client the request is answered with `input_required` and the tool
+//! runs again when the client retries with the answers (multi round-trip requests); the
+//! answers come back to the same `ctx.elicit(...)` call, so the tool reads as straight
+//! code. Keep the work before an input request free of side effects, or make it
+//! idempotent: it runs once per round.
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::schema::root_schema_for;
+
+/// A request for input, built with [`InputRequest::elicit`], [`InputRequest::sample`] or
+/// [`InputRequest::list_roots`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputRequest {
+    pub(crate) key: Option<String>,
+    pub(crate) method: &'static str,
+    pub(crate) params: Value,
+}
+
+impl InputRequest {
+    /// A form for the user: `message` and the JSON Schema of `T` (a flat object of
+    /// strings, numbers, booleans and enums).
+    pub fn elicit<T: JsonSchema>(message: &str) -> InputRequest {
+        let mut schema = root_schema_for::<T>();
+        if let Value::Object(schema) = &mut schema {
+            schema.remove("title");
+            schema.remove("description");
+        }
+        InputRequest {
+            key: None,
+            method: "elicitation/create",
+            params: json!({ "mode": "form", "message": message, "requestedSchema": schema }),
+        }
+    }
+
+    /// A completion from the client's model: one user message, at most `max_tokens`.
+    pub fn sample(prompt: &str, max_tokens: u32) -> InputRequest {
+        InputRequest {
+            key: None,
+            method: "sampling/createMessage",
+            params: json!({
+                "messages": [{ "role": "user", "content": { "type": "text", "text": prompt } }],
+                "maxTokens": max_tokens
+            }),
+        }
+    }
+
+    /// The client's roots (the directories or files it lets the server work on).
+    pub fn list_roots() -> InputRequest {
+        InputRequest {
+            key: None,
+            method: "roots/list",
+            params: json!({}),
+        }
+    }
+
+    /// Names the request (the key of `inputRequests`); by default requests are numbered in
+    /// the order the tool makes them.
+    #[must_use]
+    pub fn key(mut self, key: impl Into<String>) -> InputRequest {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The client capability this request needs.
+    pub(crate) fn capability(&self) -> &'static str {
+        match self.method {
+            "elicitation/create" => "elicitation",
+            "sampling/createMessage" => "sampling",
+            _ => "roots",
+        }
+    }
+}
+
+/// What the user did with a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Elicitation<T> {
+    /// Submitted it, with these values.
+    Accept(T),
+    /// Said no.
+    Decline,
+    /// Dismissed it without choosing.
+    Cancel,
+}
+
+/// Why input could not be had.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputError {
+    /// The client's answer does not have the expected shape.
+    InvalidResponse(String),
+    /// This client cannot be asked (no way to send it a request).
+    Unavailable(String),
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::InvalidResponse(message) => write!(f, "invalid input response: {message}"),
+            InputError::Unavailable(message) => write!(f, "input unavailable: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads an `ElicitResult`.
+pub(crate) fn elicitation<T: DeserializeOwned>(
+    result: Value,
+) -> Result<Elicitation<T>, InputError> {
+    match result.get("action").and_then(Value::as_str) {
+        Some("accept") => {
+            let content = result.get("content").cloned().unwrap_or(Value::Null);
+            T::deserialize(content)
+                .map(Elicitation::Accept)
+                .map_err(|error| InputError::InvalidResponse(error.to_string()))
+        }
+        Some("decline") => Ok(Elicitation::Decline),
+        Some("cancel") => Ok(Elicitation::Cancel),
+        _ => Err(InputError::InvalidResponse(
+            "an elicitation result needs `action`: accept, decline or cancel".into(),
+        )),
+    }
+}

@@ -1,0 +1,183 @@
+//! Asking the client for input (multi round-trip requests, 2026-07-28), in-process.
+
+use mcp::schemars::JsonSchema;
+use mcp::serde::Deserialize;
+use mcp::testing::Client;
+use mcp::{Context, Elicitation, InputRequest};
+use serde_json::{Value, json};
+
+/// What the user tells us.
+#[derive(Deserialize, JsonSchema)]
+struct Name {
+    name: String,
+}
+
+/// Greet the user by the name they give.
+#[mcp::tool]
+async fn greet(ctx: Context) -> mcp::Result<String> {
+    match ctx.elicit::<Name>("What is your name?").await? {
+        Elicitation::Accept(form) => Ok(format!("Hello, {}!", form.name)),
+        Elicitation::Decline | Elicitation::Cancel => Ok("Hello, stranger!".into()),
+    }
+}
+
+/// Two rounds: a name, then a confirmation, each under its own key.
+#[mcp::tool]
+async fn register(ctx: Context) -> mcp::Result<String> {
+    let name = ctx
+        .request_input(InputRequest::elicit::<Name>("Your name?").key("name"))
+        .await?;
+    let roots = ctx
+        .request_input(InputRequest::list_roots().key("roots"))
+        .await?;
+    Ok(format!(
+        "{} with {} roots",
+        name["content"]["name"],
+        roots["roots"].as_array().map_or(0, Vec::len)
+    ))
+}
+
+fn server() -> mcp::Server {
+    mcp::Server::builder()
+        .tool(greet)
+        .tool(register)
+        .build()
+        .unwrap()
+}
+
+fn call(name: &str, extra: Value, capabilities: Value) -> Value {
+    let mut params = json!({
+        "name": name,
+        "arguments": {},
+        "_meta": { "io.modelcontextprotocol/clientCapabilities": capabilities },
+    });
+    if let (Value::Object(params), Value::Object(extra)) = (&mut params, extra) {
+        params.extend(extra);
+    }
+    params
+}
+
+#[tokio::test]
+async fn an_elicitation_round_trips_through_the_client() {
+    let mut client = Client::new(server());
+    let caps = json!({"elicitation": {}});
+    let first = client
+        .request("tools/call", call("greet", json!({}), caps.clone()))
+        .await
+        .unwrap();
+    assert_eq!(first["resultType"], "input_required");
+    let question = &first["inputRequests"]["input-0"];
+    assert_eq!(question["method"], "elicitation/create");
+    assert_eq!(
+        question["params"]["requestedSchema"]["properties"]["name"]["type"],
+        "string"
+    );
+    let state = first["requestState"].clone();
+    assert!(state.is_string());
+
+    let answer = json!({"inputResponses": {"input-0": {"action": "accept", "content": {"name": "Ada"}}}, "requestState": state});
+    let done = client
+        .request("tools/call", call("greet", answer, caps.clone()))
+        .await
+        .unwrap();
+    assert_eq!(done["resultType"], "complete");
+    assert_eq!(done["content"][0]["text"], "Hello, Ada!");
+
+    let declined = json!({"inputResponses": {"input-0": {"action": "decline"}}});
+    let done = client
+        .request("tools/call", call("greet", declined, caps))
+        .await
+        .unwrap();
+    assert_eq!(done["content"][0]["text"], "Hello, stranger!");
+}
+
+#[tokio::test]
+async fn later_rounds_keep_earlier_answers_in_the_state() {
+    let mut client = Client::new(server());
+    let caps = json!({"elicitation": {}, "roots": {}});
+    let first = client
+        .request("tools/call", call("register", json!({}), caps.clone()))
+        .await
+        .unwrap();
+    assert!(first["inputRequests"]["name"].is_object(), "{first}");
+    let name = json!({"inputResponses": {"name": {"action": "accept", "content": {"name": "Ada"}}}, "requestState": first["requestState"]});
+    let second = client
+        .request("tools/call", call("register", name, caps.clone()))
+        .await
+        .unwrap();
+    assert_eq!(second["resultType"], "input_required");
+    assert_eq!(second["inputRequests"]["roots"]["method"], "roots/list");
+    assert!(
+        second["inputRequests"].get("name").is_none(),
+        "answered questions are not asked again"
+    );
+    let roots = json!({"inputResponses": {"roots": {"roots": [{"uri": "file:///repo"}]}}, "requestState": second["requestState"]});
+    let done = client
+        .request("tools/call", call("register", roots, caps.clone()))
+        .await
+        .unwrap();
+    assert_eq!(done["content"][0]["text"], "\"Ada\" with 1 roots");
+
+    let missing = json!({"requestState": second["requestState"]});
+    let again = client
+        .request("tools/call", call("register", missing, caps))
+        .await
+        .unwrap();
+    assert_eq!(
+        again["inputRequests"]["roots"]["method"], "roots/list",
+        "a missing answer is asked again"
+    );
+}
+
+#[tokio::test]
+async fn a_tampered_or_foreign_state_is_refused() {
+    let mut client = Client::new(server());
+    let caps = json!({"elicitation": {}});
+    let first = client
+        .request("tools/call", call("greet", json!({}), caps.clone()))
+        .await
+        .unwrap();
+    let state = first["requestState"].as_str().unwrap().to_owned();
+    let mut bytes = state.into_bytes();
+    bytes[5] = if bytes[5] == b'A' { b'B' } else { b'A' };
+    let tampered = json!({"requestState": String::from_utf8(bytes).unwrap()});
+    let error = client
+        .request("tools/call", call("greet", tampered, caps.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, -32602);
+    let elsewhere = json!({"requestState": first["requestState"]});
+    let error = client
+        .request("tools/call", call("register", elsewhere, caps))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, -32602, "a state is bound to its tool");
+}
+
+#[tokio::test]
+async fn a_client_without_the_capability_gets_minus_32021() {
+    let mut client = Client::new(server());
+    let error = client
+        .request("tools/call", call("greet", json!({}), json!({})))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, -32021);
+    assert_eq!(
+        error.data.unwrap()["requiredCapabilities"],
+        json!({"elicitation": {}})
+    );
+}
+
+#[tokio::test]
+async fn a_legacy_client_gets_a_readable_tool_error() {
+    let mut client = Client::legacy(server(), mcp::ProtocolVersion::V2025_11_25)
+        .await
+        .unwrap();
+    let result = client.call_tool("greet", json!({})).await.unwrap();
+    assert!(result.is_error, "{result:?}");
+    assert!(
+        result.text().contains("elicitation/create"),
+        "{}",
+        result.text()
+    );
+}
