@@ -11,6 +11,7 @@ use crate::input::{Elicitation, InputError, InputRequest};
 use crate::protocol::jsonrpc::notification_message;
 use crate::protocol::meta::{Implementation, LogLevel};
 use crate::protocol::{ProtocolVersion, RequestId};
+use crate::server::client_requests::ClientRequests;
 use crate::server::mrtr::InputState;
 use crate::server::outbound::Outbound;
 use schemars::JsonSchema;
@@ -61,6 +62,7 @@ struct Inner {
     outbound: Outbound,
     last_progress: Mutex<Option<f64>>,
     input: Option<Arc<InputState>>,
+    client_requests: Option<Arc<ClientRequests>>,
 }
 
 /// Everything the dispatcher knows about a request when it builds its [`Context`].
@@ -73,6 +75,7 @@ pub(crate) struct RequestScope {
     pub(crate) progress_token: Option<Value>,
     pub(crate) log_level: Option<LogLevel>,
     pub(crate) input: Option<Arc<InputState>>,
+    pub(crate) client_requests: Arc<ClientRequests>,
 }
 
 impl Context {
@@ -94,6 +97,7 @@ impl Context {
                 outbound,
                 last_progress: Mutex::new(None),
                 input: scope.input,
+                client_requests: Some(scope.client_requests),
             }),
         }
     }
@@ -122,6 +126,7 @@ impl Context {
                 outbound: Outbound::discard(),
                 last_progress: Mutex::new(None),
                 input: None,
+                client_requests: None,
             }),
         }
     }
@@ -186,17 +191,49 @@ impl Context {
     ///
     /// With a 2026-07-28 client the request is answered `input_required` and this call
     /// returns when the client retries with the answer; a client that did not declare
-    /// the needed capability gets `-32021` instead. Legacy clients are not supported yet.
+    /// the needed capability gets `-32021` instead. A legacy client is sent the request
+    /// (`elicitation/create`, `sampling/createMessage`, `roots/list`) on its connection or
+    /// session, and this call returns its response.
     pub async fn request_input(&self, request: InputRequest) -> Result<Value, InputError> {
-        let Some(input) = &self.inner.input else {
+        if let Some(input) = &self.inner.input {
+            return match input.ask(&request) {
+                Some(answer) => Ok(answer),
+                None => std::future::pending().await,
+            };
+        }
+        if self.inner.version.is_modern() {
             return Err(InputError::Unavailable(format!(
-                "`{}` needs a 2026-07-28 client serving tools/call, prompts/get or resources/read",
+                "`{}` can only be asked while serving tools/call, prompts/get or resources/read",
                 request.method
             )));
+        }
+        self.ask_legacy_client(request).await
+    }
+
+    /// A legacy client is asked with a server-to-client request on its connection.
+    async fn ask_legacy_client(&self, request: InputRequest) -> Result<Value, InputError> {
+        let Some(requests) = &self.inner.client_requests else {
+            return Err(InputError::Unavailable("this context has no client".into()));
         };
-        match input.ask(&request) {
-            Some(answer) => Ok(answer),
-            None => std::future::pending().await,
+        let capability = request.capability();
+        let version = self.inner.version;
+        let too_old = capability == "elicitation" && version < ProtocolVersion::V2025_06_18;
+        if too_old || self.inner.client_capabilities.get(capability).is_none() {
+            return Err(InputError::Unavailable(format!(
+                "the client did not declare the `{capability}` capability (protocol {version})"
+            )));
+        }
+        let mut params = request.params;
+        if version < ProtocolVersion::V2025_11_25
+            && let Value::Object(params) = &mut params
+        {
+            params.remove("mode");
+        }
+        tokio::select! {
+            outcome = requests.send(&self.inner.outbound, request.method, &params) => {
+                outcome.map_err(|error| InputError::Unavailable(format!("the client answered: {}", error.message)))
+            }
+            () = self.cancelled() => Err(InputError::Unavailable("the request was cancelled".into())),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Asking the client for input (multi round-trip requests, 2026-07-28), in-process.
 
+mod common;
+
 use mcp::schemars::JsonSchema;
 use mcp::serde::Deserialize;
 use mcp::testing::Client;
@@ -169,15 +171,35 @@ async fn a_client_without_the_capability_gets_minus_32021() {
 }
 
 #[tokio::test]
-async fn a_legacy_client_gets_a_readable_tool_error() {
-    let mut client = Client::legacy(server(), mcp::ProtocolVersion::V2025_11_25)
+async fn a_legacy_client_is_sent_the_request_on_its_connection() {
+    let mut client = common::Client::start(server());
+    client
+        .send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}}, "clientInfo": {"name": "t", "version": "0"}
+        }}))
+        .await;
+    client.next().await;
+    client
+        .send(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "greet", "arguments": {}}}))
+        .await;
+    let request = client.next().await;
+    assert_eq!(request["method"], "elicitation/create");
+    assert_eq!(request["params"]["message"], "What is your name?");
+    assert!(request["id"].is_string(), "{request}");
+    client
+        .send(json!({"jsonrpc": "2.0", "id": request["id"], "result": {"action": "accept", "content": {"name": "Ada"}}}))
+        .await;
+    let reply = client.next().await;
+    assert_eq!(reply["id"], 1);
+    assert_eq!(reply["result"]["content"][0]["text"], "Hello, Ada!");
+}
+
+#[tokio::test]
+async fn a_legacy_client_without_the_capability_gets_a_readable_tool_error() {
+    let mut client = Client::legacy(server(), mcp::ProtocolVersion::V2025_06_18)
         .await
         .unwrap();
     let result = client.call_tool("greet", json!({})).await.unwrap();
     assert!(result.is_error, "{result:?}");
-    assert!(
-        result.text().contains("elicitation/create"),
-        "{}",
-        result.text()
-    );
+    assert!(result.text().contains("`elicitation`"), "{}", result.text());
 }

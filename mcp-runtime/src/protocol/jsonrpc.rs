@@ -90,8 +90,11 @@ pub(crate) enum Incoming {
         method: String,
         params: Map<String, Value>,
     },
-    /// A response to a request the server sent; this server sends none yet.
-    Response,
+    /// A response to a request the server sent (elicitation, sampling, roots).
+    Response {
+        id: RequestId,
+        outcome: Result<Value, RpcError>,
+    },
     /// A JSON-RPC batch (an array of messages), allowed only in 2025-03-26.
     Batch(Vec<Value>),
     /// Not a valid JSON-RPC message: answer with this error (id `null` if unknown).
@@ -147,8 +150,21 @@ impl Incoming {
             (Some(Value::String(method)), Some(id)) => Incoming::Request { id, method, params },
             (Some(Value::String(method)), None) => Incoming::Notification { method, params },
             (Some(_), id) => Incoming::invalid(id, "`method` must be a string"),
-            (None, Some(_)) if object.contains_key("result") || object.contains_key("error") => {
-                Incoming::Response
+            (None, Some(id)) if object.contains_key("result") || object.contains_key("error") => {
+                let outcome = match (object.remove("result"), object.remove("error")) {
+                    (Some(result), None) => Ok(result),
+                    (_, Some(error)) => Err(RpcError {
+                        code: error.get("code").and_then(Value::as_i64).unwrap_or(0),
+                        message: error
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        data: error.get("data").cloned(),
+                    }),
+                    (None, None) => Ok(Value::Null),
+                };
+                Incoming::Response { id, outcome }
             }
             (None, id) => Incoming::invalid(id, "a request needs a `method`"),
         }

@@ -30,6 +30,8 @@ pub(crate) struct Peer {
     pub(crate) session: Arc<Session>,
     pub(crate) in_flight: InFlight,
     pub(crate) identity: Option<Identity>,
+    /// Requests this server sent to the client, waiting for responses.
+    pub(crate) requests: std::sync::Arc<crate::server::client_requests::ClientRequests>,
     /// Fires when the peer goes away (end of input): its subscriptions end.
     pub(crate) closing: CancellationToken,
 }
@@ -94,8 +96,8 @@ impl Server {
                 notification(&method, &params, peer);
                 Outcome::Nothing
             }
-            Incoming::Response => {
-                tracing::debug!("ignoring a response: this server sends no requests");
+            Incoming::Response { id, outcome } => {
+                peer.requests.complete(&id, outcome);
                 Outcome::Nothing
             }
             Incoming::Batch(items) => self.dispatch_batch(items, peer, notify),
@@ -306,6 +308,7 @@ impl Scope {
                 progress_token: progress_token(params),
                 log_level: self.log_level,
                 input,
+                client_requests: std::sync::Arc::clone(&peer.requests),
             },
             cancellation,
             notify.clone(),

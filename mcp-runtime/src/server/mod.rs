@@ -2,6 +2,7 @@
 
 pub(crate) mod batch;
 pub(crate) mod builder;
+pub(crate) mod client_requests;
 pub(crate) mod completions;
 pub(crate) mod connection;
 pub(crate) mod dispatch;

@@ -87,7 +87,7 @@ pub(crate) async fn post(
         }
         Incoming::Invalid { .. }
         | Incoming::Notification { .. }
-        | Incoming::Response
+        | Incoming::Response { .. }
         | Incoming::Batch(_) => {}
     }
     let peer = Peer::with_identity(identity);
