@@ -402,11 +402,13 @@ pub const fn assert_resource_arg<T: ResourceArg>() {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not injected by the server, and this parameter is not a variable of the resource's URI template",
     label = "name a template variable after this parameter, or take `mcp::Context`",
-    note = "a resource function's parameters are its URI template's variables (`uri = \"file:///logs/{{day}}\"` gives `day: String`), plus an optional `mcp::Context`"
+    note = "a resource function's parameters are its URI template's variables (`uri = \"file:///logs/{{day}}\"` gives `day: String`), plus injected ones: `mcp::Context`, `mcp::State<T>`"
 )]
 pub trait Injected {}
 
 impl Injected for Context {}
+
+impl<T: Send + Sync + 'static> Injected for crate::state::State<T> {}
 
 /// Checks that a parameter is injected.
 pub const fn assert_injected<T: Injected>() {}

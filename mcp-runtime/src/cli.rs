@@ -125,7 +125,7 @@ where
 
 /// The server the command line describes: every registered item, the page size.
 fn builder(info: ServerInfo, settings: &Settings) -> ServerBuilder {
-    let builder = Server::builder().info(info).registered();
+    let builder = Server::builder().info(info).registered().provided_states();
     match settings.matches.get_one::<usize>("page_size") {
         Some(&size) => builder.page_size(size),
         None => builder,

@@ -14,6 +14,7 @@ use crate::protocol::{ProtocolVersion, RequestId};
 use crate::server::client_requests::ClientRequests;
 use crate::server::mrtr::InputState;
 use crate::server::outbound::Outbound;
+use crate::state::{State, States};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
@@ -63,6 +64,7 @@ struct Inner {
     last_progress: Mutex<Option<f64>>,
     input: Option<Arc<InputState>>,
     client_requests: Option<Arc<ClientRequests>>,
+    states: Arc<States>,
 }
 
 /// Everything the dispatcher knows about a request when it builds its [`Context`].
@@ -76,6 +78,7 @@ pub(crate) struct RequestScope {
     pub(crate) log_level: Option<LogLevel>,
     pub(crate) input: Option<Arc<InputState>>,
     pub(crate) client_requests: Arc<ClientRequests>,
+    pub(crate) states: Arc<States>,
 }
 
 impl Context {
@@ -98,6 +101,7 @@ impl Context {
                 last_progress: Mutex::new(None),
                 input: scope.input,
                 client_requests: Some(scope.client_requests),
+                states: scope.states,
             }),
         }
     }
@@ -127,6 +131,7 @@ impl Context {
                 last_progress: Mutex::new(None),
                 input: None,
                 client_requests: None,
+                states: Arc::default(),
             }),
         }
     }
@@ -264,6 +269,11 @@ impl Context {
             .request_input(InputRequest::elicit::<T>(message))
             .await?;
         crate::input::elicitation(answer)
+    }
+
+    /// The shared value of type `T`, if the server has one (see [`State`]).
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<State<T>> {
+        self.inner.states.get::<T>()
     }
 
     /// Whether the client cancelled this request.

@@ -185,6 +185,18 @@ impl PromptArg for Context {
     }
 }
 
+impl<T: Send + Sync + 'static> PromptArg for crate::state::State<T> {
+    fn describe(_: &'static str, _: Option<&'static str>) -> Option<PromptArgument> {
+        None
+    }
+
+    fn extract(call: &mut PromptCall, _: &'static str) -> Result<Self, PromptError> {
+        call.context
+            .state::<T>()
+            .ok_or_else(|| PromptError::Failed(crate::tool::missing_state::<T>()))
+    }
+}
+
 /// Values a prompt function may return: text (one user message), a [`PromptMessage`],
 /// a `Vec` of them, or a `Result` of those.
 #[diagnostic::on_unimplemented(

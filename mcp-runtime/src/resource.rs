@@ -113,6 +113,14 @@ impl ResourceArg for Context {
     }
 }
 
+impl<T: Send + Sync + 'static> ResourceArg for crate::state::State<T> {
+    fn extract(call: &mut ResourceCall, _: &'static str) -> Result<Self, String> {
+        call.context
+            .state::<T>()
+            .ok_or_else(crate::tool::missing_state::<T>)
+    }
+}
+
 /// Values a resource function may return: text (`String`), bytes (`Vec<u8>`, sent as
 /// base64), one or more [`EmbeddedResource`]s, or a `Result` of those whose error's text
 /// is reported to the client.

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::context::Context;
 use crate::schema::InputSchema;
+use crate::state::State;
 use crate::tool_result::ToolResult;
 
 /// A boxed future returned by a tool's dispatch function.
@@ -124,6 +125,24 @@ impl ToolArg for Context {
     fn extract(call: &mut ToolCall, _: &'static str) -> Result<Self, ArgError> {
         Ok(call.context.clone())
     }
+}
+
+impl<T: Send + Sync + 'static> ToolArg for State<T> {
+    fn describe(_: &mut InputSchema, _: &'static str, _: Option<&'static str>) {}
+
+    fn extract(call: &mut ToolCall, _: &'static str) -> Result<Self, ArgError> {
+        call.context
+            .state::<T>()
+            .ok_or_else(|| ArgError(missing_state::<T>()))
+    }
+}
+
+/// The error for a `State<T>` the server was not given.
+pub(crate) fn missing_state<T>() -> String {
+    format!(
+        "the server has no shared `{}`: give it with `Server::builder().state(...)` or `mcp::provide(...)` in main",
+        std::any::type_name::<T>()
+    )
 }
 
 /// Types that can be the whole input of a tool (`#[mcp(flatten)]` on its one parameter).

@@ -8,6 +8,7 @@ use crate::prompt::PromptDef;
 use crate::registry;
 use crate::resource::ResourceDef;
 use crate::server::{Server, ServerInfo};
+use crate::state::States;
 use crate::tool::ToolDef;
 
 /// Assembles a [`Server`] from tools, a name and a version.
@@ -39,6 +40,7 @@ pub struct ServerBuilder {
     prompts: Vec<&'static PromptDef>,
     completions: Vec<&'static CompletionDef>,
     page_size: Option<usize>,
+    states: States,
     errors: Vec<String>,
 }
 
@@ -49,6 +51,7 @@ pub(crate) struct Catalogue {
     pub(crate) prompts: Vec<&'static PromptDef>,
     pub(crate) completions: Vec<&'static CompletionDef>,
     pub(crate) page_size: Option<usize>,
+    pub(crate) states: States,
 }
 
 /// Why a server could not be built.
@@ -93,6 +96,21 @@ impl ServerBuilder {
     /// Guidance for the model on how to use this server.
     pub fn instructions(mut self, instructions: impl Into<String>) -> ServerBuilder {
         self.info.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Shares `value` with every tool, resource and prompt that takes [`State<T>`]
+    /// (one value per type).
+    ///
+    /// [`State<T>`]: crate::State
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> ServerBuilder {
+        self.states.insert(value);
+        self
+    }
+
+    /// Adds the values given to [`mcp::provide`](crate::provide).
+    pub fn provided_states(mut self) -> ServerBuilder {
+        self.states.extend(crate::state::provided());
         self
     }
 
@@ -217,6 +235,7 @@ impl ServerBuilder {
             prompts: self.prompts,
             completions: self.completions,
             page_size: self.page_size,
+            states: self.states,
         };
         match Server::new(self.info, catalogue) {
             Ok(server) if messages.is_empty() => Ok(server),

@@ -123,6 +123,13 @@ impl Server {
             });
         }
         let scope = match scope(method, &params, &peer.session) {
+            Ok(scope) => Ok(Scope {
+                states: std::sync::Arc::clone(&self.core().states),
+                ..scope
+            }),
+            Err(error) => Err(error),
+        };
+        let scope = match scope {
             Ok(scope) => scope,
             Err(error) => return Outcome::Reply(Reply::error(Some(&id), &error)),
         };
@@ -261,6 +268,7 @@ pub(crate) struct Scope {
     client_info: Option<Implementation>,
     client_capabilities: Value,
     log_level: Option<LogLevel>,
+    states: std::sync::Arc<crate::state::States>,
 }
 
 impl Scope {
@@ -309,6 +317,7 @@ impl Scope {
                 log_level: self.log_level,
                 input,
                 client_requests: std::sync::Arc::clone(&peer.requests),
+                states: self.states,
             },
             cancellation,
             notify.clone(),
@@ -324,6 +333,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
             client_info: meta.client_info,
             client_capabilities: meta.client_capabilities,
             log_level: meta.log_level,
+            states: std::sync::Arc::default(),
         });
     }
     if let Some(state) = session.state() {
@@ -332,6 +342,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
             client_info: state.client_info,
             client_capabilities: state.client_capabilities,
             log_level: state.log_level,
+            states: std::sync::Arc::default(),
         });
     }
     if method == "ping" {
@@ -340,6 +351,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
             client_info: None,
             client_capabilities: Value::Object(Map::new()),
             log_level: None,
+            states: std::sync::Arc::default(),
         });
     }
     Err(RpcError::invalid_params(format!(

@@ -87,6 +87,8 @@ pub(crate) struct Core {
     pub(crate) closing: tokio_util::sync::CancellationToken,
     /// Seals `requestState` of multi round-trip requests.
     pub(crate) state_key: mrtr::StateKey,
+    /// Values shared through `State<T>`.
+    pub(crate) states: Arc<crate::state::States>,
 }
 
 impl Server {
@@ -149,6 +151,7 @@ impl Server {
                 discover: Value::Object(discover).to_string(),
                 closing: tokio_util::sync::CancellationToken::new(),
                 state_key: mrtr::StateKey::from_environment(),
+                states: Arc::new(catalogue.states),
             }),
         })
     }
