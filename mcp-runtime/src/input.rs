@@ -88,6 +88,16 @@ pub enum Elicitation<T> {
     Cancel,
 }
 
+impl<T: DeserializeOwned> Elicitation<T> {
+    /// Reads a client's `ElicitResult` (the raw answer [`Context::request_input`]
+    /// returns for an [`InputRequest::elicit`]).
+    ///
+    /// [`Context::request_input`]: crate::Context::request_input
+    pub fn from_result(result: Value) -> Result<Elicitation<T>, InputError> {
+        elicitation(result)
+    }
+}
+
 /// Why input could not be had.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputError {

@@ -7,25 +7,28 @@
 //! `tests/e2e/test_conformance.py` does exactly that with the pinned suites.
 //!
 //! The fixtures are macro-registered functions: `#[mcp::tool]`s in [`tools`],
-//! `#[mcp::resource]`s in [`resources`], `#[mcp::prompt]`s in [`prompts`] and
-//! `#[mcp::complete]` completers in [`completions`]; [`mcp::ServerBuilder::registered`]
-//! adds them all. One tool is hand-written: `json_schema_2020_12_tool`, whose input
-//! schema must keep `$schema`, which `#[mcp::tool]` schemas never carry. `#[mcp::main]`
-//! serves only what registers itself, so `main` is written out too: it assembles the
-//! server with [`mcp::Server::builder`] and parses its own command line
-//! (`--transport stdio|http`, `--bind ADDR`, `MCP_AUTH_TOKEN`).
+//! `#[mcp::resource]`s in [`resources`], `#[mcp::prompt]`s in [`prompts`],
+//! `#[mcp::complete]` completers in [`completions`], and in [`input`] the tools and the
+//! prompt that ask the client for input (multi round-trip requests: the
+//! `test_input_required_result_*` tools, `test_input_required_result_prompt`,
+//! `test_missing_capability` and `test_streaming_elicitation`);
+//! [`mcp::ServerBuilder::registered`] adds them all. One tool is hand-written:
+//! `json_schema_2020_12_tool`, whose input schema must keep `$schema`, which
+//! `#[mcp::tool]` schemas never carry. `#[mcp::main]` serves only what registers itself,
+//! so `main` is written out too: it assembles the server with [`mcp::Server::builder`]
+//! and parses its own command line (`--transport stdio|http`, `--bind ADDR`,
+//! `MCP_AUTH_TOKEN`).
 //!
-//! Fixtures left out because `mcp` lacks the feature (see
-//! `tests/conformance/baseline-*.yml` for the scenarios that fail because of them):
-//! sampling (`test_sampling`), elicitation (`test_elicitation`,
-//! `test_elicitation_sep1034_defaults`, `test_elicitation_sep1330_enums`,
-//! `test_streaming_elicitation`), client capability checks (`test_missing_capability`),
-//! multi round-trip requests (`test_input_required_result_*`), tools and prompts that
-//! change at run time (`test_trigger_tool_change`, `test_trigger_prompt_change`), SSE
-//! polling with stream resumption (`test_reconnection`) and resource subscriptions
-//! (`resources/subscribe`).
+//! Fixtures left out (`tests/conformance/baseline-*.yml` lists the scenarios that fail
+//! without them): those of the stable suite that ask a 2025-era client for input with a
+//! server-to-client request (`test_sampling`, `test_elicitation`,
+//! `test_elicitation_sep1034_defaults`, `test_elicitation_sep1330_enums`), tools and
+//! prompts that change at run time (`test_trigger_tool_change`,
+//! `test_trigger_prompt_change`), SSE polling with stream resumption
+//! (`test_reconnection`) and resource subscriptions (`resources/subscribe`).
 
 mod completions;
+mod input;
 mod prompts;
 mod resources;
 mod tools;
@@ -166,7 +169,7 @@ mod tests {
     async fn every_fixture_is_served() {
         let mut client = Client::new(server().expect("a valid server"));
         let tools = client.list_tools().await.unwrap();
-        assert_eq!(tools.len(), 11);
+        assert_eq!(tools.len(), 21);
         assert!(
             tools
                 .iter()
@@ -208,6 +211,7 @@ mod tests {
         assert_eq!(
             prompts,
             [
+                "test_input_required_result_prompt",
                 "test_prompt_with_arguments",
                 "test_prompt_with_embedded_resource",
                 "test_prompt_with_image",
