@@ -140,3 +140,39 @@ async fn a_server_without_resources_does_not_offer_them() {
     let reply = client.call(1, "resources/list", json!({})).await;
     assert_eq!(reply["error"]["code"], -32601);
 }
+
+#[tokio::test]
+async fn legacy_subscriptions_are_accepted_for_readable_uris() {
+    let mut legacy = Client::start(server());
+    let init = legacy.initialize("2025-06-18").await;
+    assert_eq!(
+        init["result"]["capabilities"]["resources"]["subscribe"],
+        true
+    );
+    for (id, method) in [(1, "resources/subscribe"), (2, "resources/unsubscribe")] {
+        legacy
+            .send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": {"uri": "users://7/profile"}}))
+            .await;
+        assert_eq!(legacy.next().await["result"], json!({}), "{method}");
+    }
+    legacy
+        .send(json!({"jsonrpc": "2.0", "id": 3, "method": "resources/subscribe", "params": {"uri": "nope://x"}}))
+        .await;
+    assert_eq!(legacy.next().await["error"]["code"], -32002);
+}
+
+#[tokio::test]
+async fn a_listen_stream_acknowledges_known_resource_uris() {
+    let mut client = Client::start(server());
+    let ack = client
+        .call(
+            1,
+            "subscriptions/listen",
+            json!({"notifications": {"resourceSubscriptions": ["config://app", "nope://x"]}}),
+        )
+        .await;
+    assert_eq!(
+        ack["params"]["notifications"],
+        json!({"resourceSubscriptions": ["config://app"]})
+    );
+}

@@ -52,8 +52,8 @@ fn template_data(id: String) -> String {
     .to_string()
 }
 
-// The target of scenarios `resources-subscribe` and `resources-unsubscribe` (which fail:
-// subscriptions are not implemented yet).
+// The target of scenarios `resources-subscribe` and `resources-unsubscribe` (it never
+// changes, so a subscription never fires).
 /// A resource clients may subscribe to
 #[mcp::resource(
     uri = "test://watched-resource",

@@ -189,6 +189,19 @@ impl Server {
             "resources/templates/list" if !core.resources.is_empty() => {
                 Ok(Answer::Prepared(core.templates_list.page(version, params)?))
             }
+            "resources/subscribe" | "resources/unsubscribe"
+                if !version.is_modern() && !core.resources.is_empty() =>
+            {
+                // Resources are fixed at startup, so a subscription never fires; it is
+                // accepted for every URI the server can read.
+                let uri = params.get("uri").and_then(Value::as_str).ok_or_else(|| {
+                    RpcError::invalid_params("`uri` must be the URI of a resource")
+                })?;
+                if !core.resources.knows(uri) {
+                    return Err(crate::server::resources::not_found(uri, version));
+                }
+                Ok(Answer::Built(Value::Object(Map::new())))
+            }
             "prompts/list" if !core.prompts.is_empty() => {
                 Ok(Answer::Prepared(core.prompts_list.page(version, params)?))
             }

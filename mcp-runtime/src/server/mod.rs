@@ -213,7 +213,7 @@ fn capabilities(
     if !resources.is_empty() {
         capabilities.insert(
             "resources".into(),
-            json!({ "listChanged": false, "subscribe": false }),
+            json!({ "listChanged": false, "subscribe": true }),
         );
     }
     if !prompts.is_empty() {

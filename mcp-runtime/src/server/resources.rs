@@ -67,6 +67,15 @@ impl ResourceTable {
         self.fixed.is_empty() && self.templates.is_empty()
     }
 
+    /// Whether `uri` is a fixed resource or matches a template.
+    pub(crate) fn knows(&self, uri: &str) -> bool {
+        self.by_uri.contains_key(uri)
+            || self
+                .templates
+                .iter()
+                .any(|resource| resource.template.matches(uri).is_some())
+    }
+
     /// The resource template with this URI template.
     pub(crate) fn template(&self, uri_template: &str) -> Option<&'static ResourceDef> {
         self.templates

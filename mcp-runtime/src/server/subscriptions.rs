@@ -49,6 +49,19 @@ impl Server {
         {
             honoured.insert("resourcesListChanged".into(), Value::Bool(true));
         }
+        if let Some(Value::Array(uris)) = filter.get("resourceSubscriptions") {
+            let known: Vec<Value> = uris
+                .iter()
+                .filter(|uri| {
+                    uri.as_str()
+                        .is_some_and(|uri| self.core().resources.knows(uri))
+                })
+                .cloned()
+                .collect();
+            if !known.is_empty() {
+                honoured.insert("resourceSubscriptions".into(), Value::Array(known));
+            }
+        }
         let registration = peer.in_flight.register(&id).ok_or_else(|| {
             RpcError::invalid_request("a request with this id is already in flight")
         })?;
