@@ -38,6 +38,16 @@ impl InputRequest {
         }
     }
 
+    /// A form described by a JSON Schema you write yourself (for what `JsonSchema`
+    /// derives cannot say, such as titled enums).
+    pub fn elicit_schema(message: &str, requested_schema: Value) -> InputRequest {
+        InputRequest {
+            key: None,
+            method: "elicitation/create",
+            params: json!({ "mode": "form", "message": message, "requestedSchema": requested_schema }),
+        }
+    }
+
     /// A completion from the client's model: one user message, at most `max_tokens`.
     pub fn sample(prompt: &str, max_tokens: u32) -> InputRequest {
         InputRequest {
