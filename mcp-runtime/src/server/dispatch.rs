@@ -237,27 +237,21 @@ impl Server {
         })?;
         tracing::debug!(%id, tool = name, "tool call");
         let run: ToolRunner = tool.def.call;
-        let arguments = match params.remove("arguments") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(arguments)) => arguments,
-            Some(_) => return Err(RpcError::invalid_params("`arguments` must be an object")),
-        };
-        let registration = peer.in_flight.register(&id).ok_or_else(|| {
-            RpcError::invalid_request("a request with this id is already in flight")
-        })?;
+        let arguments = arguments_of(params.remove("arguments"))?;
         let version = scope.version;
-        let input = scope.input(self, &params, "tools/call", tool.def.name, peer)?;
-        let state = input
-            .as_ref()
-            .map(|(state, _)| std::sync::Arc::clone(state));
-        let context = scope.into_context(
-            id.clone(),
-            peer,
+        let HandlerStart {
+            registration,
+            input,
+            context,
+        } = scope.start_handler(
+            self,
+            &id,
             &params,
-            registration.token(),
+            peer,
             notify,
-            state,
-        );
+            "tools/call",
+            tool.def.name,
+        )?;
         let future = run(ToolCall::new(arguments, context));
         let server = self.clone();
         Ok(Box::pin(async move {
@@ -270,6 +264,23 @@ impl Server {
             Some(Reply::ok(result_value_message(&id, &result)))
         }))
     }
+}
+
+/// The `arguments` of a call or prompt: an object, or nothing.
+pub(crate) fn arguments_of(arguments: Option<Value>) -> Result<Map<String, Value>, RpcError> {
+    match arguments {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(arguments)) => Ok(arguments),
+        Some(_) => Err(RpcError::invalid_params("`arguments` must be an object")),
+    }
+}
+
+/// What running a handler (tool, resource, prompt) needs: its place among the calls in
+/// flight, its input state (2026-07-28), and its [`Context`].
+pub(crate) struct HandlerStart {
+    pub(crate) registration: crate::server::in_flight::Registration,
+    pub(crate) input: Option<(std::sync::Arc<InputState>, Binding)>,
+    pub(crate) context: Context,
 }
 
 /// A tool's dispatch function.
@@ -307,6 +318,40 @@ impl Scope {
             binding,
             &self.client_capabilities,
         )
+    }
+
+    /// Registers a handler's request and builds its input state and context.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn start_handler(
+        self,
+        server: &Server,
+        id: &RequestId,
+        params: &Map<String, Value>,
+        peer: &Peer,
+        notify: &Outbound,
+        method: &str,
+        target: &str,
+    ) -> Result<HandlerStart, RpcError> {
+        let registration = peer.in_flight.register(id).ok_or_else(|| {
+            RpcError::invalid_request("a request with this id is already in flight")
+        })?;
+        let input = self.input(server, params, method, target, peer)?;
+        let state = input
+            .as_ref()
+            .map(|(state, _)| std::sync::Arc::clone(state));
+        let context = self.into_context(
+            id.clone(),
+            peer,
+            params,
+            registration.token(),
+            notify,
+            state,
+        );
+        Ok(HandlerStart {
+            registration,
+            input,
+            context,
+        })
     }
 
     /// The [`Context`] of a request served in this scope.

@@ -8,7 +8,7 @@ use crate::prompt::{PromptArgument, PromptCall, PromptDef, PromptError};
 use crate::protocol::jsonrpc::result_value_message;
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::server::Server;
-use crate::server::dispatch::{CallTask, Peer, Reply, Scope};
+use crate::server::dispatch::{CallTask, HandlerStart, Peer, Reply, Scope};
 use crate::server::mrtr::run_with_input;
 use crate::server::outbound::Outbound;
 
@@ -127,27 +127,13 @@ impl Server {
                 RpcError::invalid_params(format!("unknown prompt `{name}`"))
                     .with_data(serde_json::json!({ "name": name }))
             })?;
-        let arguments = match params.get("arguments") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(arguments)) => arguments.clone(),
-            Some(_) => return Err(RpcError::invalid_params("`arguments` must be an object")),
-        };
+        let arguments = crate::server::dispatch::arguments_of(params.get("arguments").cloned())?;
         let version = scope.version;
-        let registration = peer.in_flight.register(&id).ok_or_else(|| {
-            RpcError::invalid_request("a request with this id is already in flight")
-        })?;
-        let input = scope.input(self, params, "prompts/get", name, peer)?;
-        let state = input
-            .as_ref()
-            .map(|(state, _)| std::sync::Arc::clone(state));
-        let context = scope.into_context(
-            id.clone(),
-            peer,
-            params,
-            registration.token(),
-            notify,
-            state,
-        );
+        let HandlerStart {
+            registration,
+            input,
+            context,
+        } = scope.start_handler(self, &id, params, peer, notify, "prompts/get", name)?;
         let description = prompt.def.description;
         let future = (prompt.def.get)(PromptCall::new(arguments, context));
         let server = self.clone();

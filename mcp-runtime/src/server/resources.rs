@@ -12,7 +12,7 @@ use crate::protocol::codes;
 use crate::protocol::jsonrpc::result_value_message;
 use crate::resource::{ResourceCall, ResourceDef, ResourceFuture};
 use crate::server::Server;
-use crate::server::dispatch::{CallTask, Peer, Reply, Scope};
+use crate::server::dispatch::{CallTask, HandlerStart, Peer, Reply, Scope};
 use crate::server::mrtr::run_with_input;
 use crate::server::outbound::Outbound;
 use crate::uri_template::UriTemplate;
@@ -146,21 +146,11 @@ impl Server {
             .and_then(Value::as_str)
             .ok_or_else(|| RpcError::invalid_params("`uri` must be the URI of a resource"))?;
         let version = scope.version;
-        let registration = peer.in_flight.register(&id).ok_or_else(|| {
-            RpcError::invalid_request("a request with this id is already in flight")
-        })?;
-        let input = scope.input(self, params, "resources/read", uri, peer)?;
-        let state = input
-            .as_ref()
-            .map(|(state, _)| std::sync::Arc::clone(state));
-        let context = scope.into_context(
-            id.clone(),
-            peer,
-            params,
-            registration.token(),
-            notify,
-            state,
-        );
+        let HandlerStart {
+            registration,
+            input,
+            context,
+        } = scope.start_handler(self, &id, params, peer, notify, "resources/read", uri)?;
         let read = self.core().resources.read(uri, context, version)?;
         let server = self.clone();
         Ok(Box::pin(async move {
