@@ -16,6 +16,7 @@ mod complete;
 mod entry;
 mod prompt;
 mod resource;
+mod server;
 mod tool;
 
 use proc_macro::TokenStream;
@@ -49,4 +50,11 @@ pub fn prompt(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn complete(attr: TokenStream, item: TokenStream) -> TokenStream {
     complete::expand(attr.into(), item.into()).into()
+}
+
+/// Serves the `#[tool]`, `#[resource(...)]` and `#[prompt]` methods of an `impl` block
+/// with `&self` bound to the server's shared value. See `mcp::server`.
+#[proc_macro_attribute]
+pub fn server(attr: TokenStream, item: TokenStream) -> TokenStream {
+    server::expand(attr.into(), item.into()).into()
 }

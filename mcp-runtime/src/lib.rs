@@ -161,6 +161,47 @@ pub use mcp_macros::prompt;
 /// # let _ = mcp::Server::builder().resource(config).resource(avatar).build().unwrap();
 /// ```
 pub use mcp_macros::resource;
+/// Serves the methods of an `impl` block marked `#[tool]`, `#[resource(...)]` or
+/// `#[prompt]` (same options as the free-function macros), with `&self` bound to the
+/// server's shared value of that type: give it with `Server::builder().state(value)` or
+/// `mcp::provide(value)` in `main`. Methods take `&self` (the value is shared by every
+/// call: keep mutable state behind a `Mutex` or an atomic); associated functions without
+/// `self` work too. Option: `crate = path`.
+///
+/// ```standalone_crate
+/// use std::sync::Mutex;
+///
+/// /// A note book shared by every call.
+/// #[derive(Default)]
+/// struct Notes(Mutex<Vec<String>>);
+///
+/// #[mcp::server]
+/// impl Notes {
+///     /// Add a note.
+///     #[tool]
+///     fn add_note(&self, text: String) -> usize {
+///         let mut notes = self.0.lock().unwrap();
+///         notes.push(text);
+///         notes.len()
+///     }
+///
+///     /// Every note.
+///     #[resource(uri = "notes://all", mime = "text/plain")]
+///     fn all(&self) -> String {
+///         self.0.lock().unwrap().join("\n")
+///     }
+///
+///     /// Summarize the notes.
+///     #[prompt(name = "summarize")]
+///     async fn summary(&self, style: Option<String>) -> String {
+///         format!("Summarize {} notes ({})", self.0.lock().unwrap().len(), style.unwrap_or_default())
+///     }
+/// }
+///
+/// let server = mcp::Server::builder().registered().state(Notes::default()).build().unwrap();
+/// # let _ = server;
+/// ```
+pub use mcp_macros::server;
 /// Turns a function into an MCP tool.
 ///
 /// The name is the function's, the description its doc comment; each parameter becomes a

@@ -126,13 +126,15 @@ class HttpServer:
         return text[-limit:]
 
 
-def start_http_server(stderr_path: Path) -> HttpServer:
-    """Start the calculator on an ephemeral loopback port with a fresh token; wait for its address."""
+def start_http_server(stderr_path: Path, binary: Path | None = None) -> HttpServer:
+    """Start the calculator (or `binary`, which takes the same options) on an ephemeral
+    loopback port with a fresh token; wait for its address."""
     token = secrets.token_hex(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCP_")}
     env.update(MCP_AUTH_TOKEN=token, RUST_BACKTRACE="1")
+    binary = binary or calculator_bin()
     process = subprocess.Popen(
-        [str(calculator_bin()), "--transport", "http", "--bind", "127.0.0.1:0"],
+        [str(binary), "--transport", "http", "--bind", "127.0.0.1:0"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -162,7 +164,7 @@ def start_http_server(stderr_path: Path) -> HttpServer:
         process.wait(5)
         text = stderr_path.read_text(encoding="utf-8", errors="replace") if stderr_path.exists() else ""
         pytest.fail(
-            f"the calculator did not log 'serving MCP at http://127.0.0.1:PORT/mcp' within {STARTUP_TIMEOUT} s "
+            f"{binary.name} did not log 'serving MCP at http://127.0.0.1:PORT/mcp' within {STARTUP_TIMEOUT} s "
             f"(exit status {process.poll()}); stderr:\n{text[-3000:]}",
             pytrace=False,
         )

@@ -264,9 +264,10 @@ def run_baseline(suite_name: str, directory: Path) -> tuple[Path, list[str]]:
         f"{STDIO_BASELINES[suite_name]} must hold one `server:` list"
     )
     extra = HTTP_ONLY_CHECKS.get(suite_name, {})
-    # An empty list (`server: []`) becomes a block list the added entries can join.
-    text = re.sub(r"^server:\s*\[\]\s*$", "server:", committed, flags=re.MULTILINE).rstrip("\n") + "\n"
+    text = committed.rstrip("\n") + "\n"
     if extra:
+        # An empty list (`server: []`) becomes a block list the added entries can join.
+        text = re.sub(r"^server:\s*\[\]\s*$", "server:", text, flags=re.MULTILINE)
         text += "  # Added by tests/e2e/test_conformance_stdio.py: checks of HTTP mechanics.\n"
         text += "".join(f"  - {entry}\n" for entry in extra)
     path = directory / f"run-{STDIO_BASELINES[suite_name]}"

@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 #[test]
 fn ui() {
     let cases = trybuild::TestCases::new();
-    for kind in ["tool", "main", "resource", "prompt", "complete"] {
+    for kind in ["tool", "main", "resource", "prompt", "complete", "server"] {
         cases.pass(format!("ui/{kind}/pass/*.rs"));
         cases.compile_fail(format!("ui/{kind}/fail/*.rs"));
     }

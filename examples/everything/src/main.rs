@@ -8,27 +8,28 @@
 //!
 //! The fixtures are macro-registered functions: `#[mcp::tool]`s in [`tools`],
 //! `#[mcp::resource]`s in [`resources`], `#[mcp::prompt]`s in [`prompts`],
-//! `#[mcp::complete]` completers in [`completions`], and in [`input`] the tools and the
-//! prompt that ask the client for input (multi round-trip requests: the
+//! `#[mcp::complete]` completers in [`completions`]; in [`input`] the tools and the
+//! prompt that ask a 2026-07-28 client for input (multi round-trip requests: the
 //! `test_input_required_result_*` tools, `test_input_required_result_prompt`,
-//! `test_missing_capability` and `test_streaming_elicitation`);
-//! [`mcp::ServerBuilder::registered`] adds them all. One tool is hand-written:
-//! `json_schema_2020_12_tool`, whose input schema must keep `$schema`, which
-//! `#[mcp::tool]` schemas never carry. `#[mcp::main]` serves only what registers itself,
-//! so `main` is written out too: it assembles the server with [`mcp::Server::builder`]
-//! and parses its own command line (`--transport stdio|http`, `--bind ADDR`,
-//! `MCP_AUTH_TOKEN`).
+//! `test_missing_capability` and `test_streaming_elicitation`), and in [`legacy_input`]
+//! the tools that ask a 2025-era client for input with a server-to-client request
+//! (`test_sampling`, `test_elicitation`, `test_elicitation_sep1034_defaults`,
+//! `test_elicitation_sep1330_enums`). [`mcp::ServerBuilder::registered`] adds them all.
+//! One tool is hand-written: `json_schema_2020_12_tool`, whose input schema must keep
+//! `$schema`, which `#[mcp::tool]` schemas never carry. `#[mcp::main]` serves only what
+//! registers itself, so `main` is written out too: it assembles the server with
+//! [`mcp::Server::builder`] and parses its own command line (`--transport stdio|http`,
+//! `--bind ADDR`, `MCP_AUTH_TOKEN`).
 //!
-//! Fixtures left out (`tests/conformance/baseline-*.yml` lists the scenarios that fail
-//! without them): those of the stable suite that ask a 2025-era client for input with a
-//! server-to-client request (`test_sampling`, `test_elicitation`,
-//! `test_elicitation_sep1034_defaults`, `test_elicitation_sep1330_enums`), tools and
-//! prompts that change at run time (`test_trigger_tool_change`,
-//! `test_trigger_prompt_change`), SSE polling with stream resumption
-//! (`test_reconnection`) and resource subscriptions (`resources/subscribe`).
+//! Fixtures left out: tools and prompts that change at run time
+//! (`test_trigger_tool_change`, `test_trigger_prompt_change`), SSE polling with stream
+//! resumption (`test_reconnection`) and resource subscriptions (`resources/subscribe`).
+//! No server scenario the pinned suites run fails without them, so every
+//! `tests/conformance/baseline-*.yml` is empty.
 
 mod completions;
 mod input;
+mod legacy_input;
 mod prompts;
 mod resources;
 mod tools;
@@ -169,7 +170,7 @@ mod tests {
     async fn every_fixture_is_served() {
         let mut client = Client::new(server().expect("a valid server"));
         let tools = client.list_tools().await.unwrap();
-        assert_eq!(tools.len(), 21);
+        assert_eq!(tools.len(), 25);
         assert!(
             tools
                 .iter()
