@@ -276,6 +276,40 @@ impl Context {
         self.inner.states.get::<T>()
     }
 
+    /// Asks the client's model for a completion of `prompt` (at most `max_tokens`) and
+    /// returns its text.
+    pub async fn sample(&self, prompt: &str, max_tokens: u32) -> Result<String, InputError> {
+        let answer = self
+            .request_input(InputRequest::sample(prompt, max_tokens))
+            .await?;
+        let blocks = match &answer["content"] {
+            Value::Array(blocks) => blocks.clone(),
+            block => vec![block.clone()],
+        };
+        let text: Vec<&str> = blocks
+            .iter()
+            .filter_map(|block| block.get("text").and_then(Value::as_str))
+            .collect();
+        if text.is_empty() {
+            return Err(InputError::InvalidResponse(
+                "the sampling result has no text content".into(),
+            ));
+        }
+        Ok(text.join("\n"))
+    }
+
+    /// The client's roots: the URIs (usually `file://`) it lets the server work on.
+    pub async fn roots(&self) -> Result<Vec<String>, InputError> {
+        let answer = self.request_input(InputRequest::list_roots()).await?;
+        let roots = answer["roots"].as_array().ok_or_else(|| {
+            InputError::InvalidResponse("a roots/list result needs a `roots` array".into())
+        })?;
+        Ok(roots
+            .iter()
+            .filter_map(|root| root["uri"].as_str().map(str::to_owned))
+            .collect())
+    }
+
     /// Whether the client cancelled this request.
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancellation.is_cancelled()

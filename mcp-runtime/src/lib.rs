@@ -92,7 +92,7 @@ pub use uri_template::{TemplateError, UriTemplate};
 /// }
 ///
 /// /// Days for a template variable.
-/// #[mcp::complete(resource = "logs://{day}", argument = "day")]
+/// #[mcp::complete(resource = "logs://{day}", argument = "day", crate = ::mcp)]
 /// async fn days(call: mcp::CompleteCall) -> Vec<String> {
 ///     call.filter(["monday", "tuesday"])
 /// }
@@ -113,7 +113,7 @@ pub use mcp_macros::complete;
 ///     a + b
 /// }
 ///
-/// #[mcp::main(name = "calculator", transport = "http", bind = "127.0.0.1:3000")]
+/// #[mcp::main(name = "calculator", transport = "http", bind = "127.0.0.1:3000", crate = ::mcp)]
 /// async fn main() {}
 /// ```
 pub use mcp_macros::main;
@@ -130,7 +130,7 @@ pub use mcp_macros::main;
 /// ///
 /// /// # Arguments
 /// /// * `code` - the code to review
-/// #[mcp::prompt(name = "review", title = "Code review")]
+/// #[mcp::prompt(name = "review", title = "Code review", crate = ::mcp)]
 /// fn review(code: String, #[mcp(description = "its language")] language: Option<String>) -> Vec<PromptMessage> {
 ///     vec![PromptMessage::user(format!("Review this {}:\n{code}", language.unwrap_or_default()))]
 /// }
@@ -153,7 +153,7 @@ pub use mcp_macros::prompt;
 /// }
 ///
 /// /// A user's avatar.
-/// #[mcp::resource(uri = "users://{id}/avatar.png", mime = "image/png")]
+/// #[mcp::resource(uri = "users://{id}/avatar.png", mime = "image/png", crate = ::mcp)]
 /// async fn avatar(ctx: mcp::Context, id: u32) -> mcp::Result<Vec<u8>> {
 ///     let _ = (ctx, id);
 ///     Ok(vec![0x89, b'P', b'N', b'G'])
@@ -175,7 +175,7 @@ pub use mcp_macros::resource;
 /// #[derive(Default)]
 /// struct Notes(Mutex<Vec<String>>);
 ///
-/// #[mcp::server]
+/// #[mcp::server(crate = ::mcp)]
 /// impl Notes {
 ///     /// Add a note.
 ///     #[tool]
@@ -238,7 +238,7 @@ pub use mcp_macros::server;
 /// struct Point { x: f64, y: f64 }
 ///
 /// /// Distance from the origin.
-/// #[mcp::tool]
+/// #[mcp::tool(crate = ::mcp)]
 /// fn norm(#[mcp(flatten)] point: Point) -> f64 {
 ///     point.x.hypot(point.y)
 /// }

@@ -39,12 +39,52 @@ async fn register(ctx: Context) -> mcp::Result<String> {
     ))
 }
 
+/// Ask the model and list the roots.
+#[mcp::tool]
+async fn survey(ctx: Context) -> mcp::Result<String> {
+    let (answer, roots) = tokio::join!(ctx.sample("Capital of France?", 20), ctx.roots());
+    Ok(format!("{} / {}", answer?, roots?.join(",")))
+}
+
 fn server() -> mcp::Server {
     mcp::Server::builder()
         .tool(greet)
         .tool(register)
+        .tool(survey)
         .build()
         .unwrap()
+}
+
+#[tokio::test]
+async fn sampling_and_roots_are_asked_together() {
+    let mut client = Client::new(server());
+    let caps = json!({"sampling": {}, "roots": {}});
+    let first = client
+        .request("tools/call", call("survey", json!({}), caps.clone()))
+        .await
+        .unwrap();
+    let requests = first["inputRequests"].as_object().unwrap();
+    let methods: Vec<&str> = requests
+        .values()
+        .filter_map(|r| r["method"].as_str())
+        .collect();
+    assert_eq!(methods.len(), 2, "{first}");
+    assert!(methods.contains(&"sampling/createMessage") && methods.contains(&"roots/list"));
+    let mut answers = serde_json::Map::new();
+    for (key, request) in requests {
+        let answer = if request["method"] == "roots/list" {
+            json!({"roots": [{"uri": "file:///a"}, {"uri": "file:///b"}]})
+        } else {
+            json!({"role": "assistant", "content": {"type": "text", "text": "Paris"}, "model": "m"})
+        };
+        answers.insert(key.clone(), answer);
+    }
+    let retry = json!({"inputResponses": answers, "requestState": first["requestState"]});
+    let done = client
+        .request("tools/call", call("survey", retry, caps))
+        .await
+        .unwrap();
+    assert_eq!(done["content"][0]["text"], "Paris / file:///a,file:///b");
 }
 
 fn call(name: &str, extra: Value, capabilities: Value) -> Value {
