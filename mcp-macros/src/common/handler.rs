@@ -104,6 +104,33 @@ pub(crate) fn read_params(
     params
 }
 
+/// `let __mcp_argN = ...;` for each parameter, through `<Type as #private::#arg_trait>::
+/// extract(&mut call, "name")`; an extraction error ends the handler's future with it.
+pub(crate) fn extractions(
+    params: &[HandlerParam],
+    bindings: &[syn::Ident],
+    private: &TokenStream,
+    arg_trait: &str,
+) -> Vec<TokenStream> {
+    let arg_trait = quote::format_ident!("{}", arg_trait);
+    params
+        .iter()
+        .zip(bindings)
+        .map(|(param, binding)| {
+            let ty = &param.ty;
+            let key = &param.name;
+            quote! {
+                let #binding = match <#ty as #private::#arg_trait>::extract(&mut call, #key) {
+                    ::core::result::Result::Ok(value) => value,
+                    ::core::result::Result::Err(error) => {
+                        return #private::Box::pin(::core::future::ready(::core::result::Result::Err(error)));
+                    }
+                };
+            }
+        })
+        .collect()
+}
+
 /// Local names for the extracted parameters.
 pub(crate) fn bindings(params: &[HandlerParam]) -> Vec<syn::Ident> {
     (0..params.len())

@@ -104,18 +104,7 @@ fn emit(
         let text = option_str(param.description.as_deref());
         quote_spanned!(ty.span()=> <#ty as #spanned::PromptArg>::describe(#key, #text))
     });
-    let extract = params.iter().zip(&bindings).map(|(param, binding)| {
-        let ty = &param.ty;
-        let key = &param.name;
-        quote! {
-            let #binding = match <#ty as #private::PromptArg>::extract(&mut call, #key) {
-                ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(error) => {
-                    return #private::Box::pin(::core::future::ready(::core::result::Result::Err(error)));
-                }
-            };
-        }
-    });
+    let extract = handler::extractions(params, &bindings, &private, "PromptArg");
     let invoke = handler::invoke(function, &bindings);
     let (return_type, return_span) = handler::return_type(function);
     let finish = respan(quote!(#private::finish_prompt::<#return_type>), return_span);

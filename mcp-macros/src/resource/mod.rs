@@ -117,26 +117,17 @@ fn emit(
     let private = private(args.krate.get());
     let ident = &function.sig.ident;
     let bindings = handler::bindings(params);
-    let extract = params.iter().zip(&bindings).map(|(param, binding)| {
+    let checks = params.iter().map(|param| {
         let ty = &param.ty;
         let spanned = respan(private.clone(), ty.span());
-        let key = &param.name;
-        let check = if variables.contains(&param.name) {
+        if variables.contains(&param.name) {
             quote_spanned!(ty.span()=> #spanned::assert_resource_arg::<#ty>();)
         } else {
             // Not a template variable: it must be something the server injects.
             quote_spanned!(ty.span()=> #spanned::assert_injected::<#ty>();)
-        };
-        quote! {
-            #check
-            let #binding = match <#ty as #private::ResourceArg>::extract(&mut call, #key) {
-                ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(error) => {
-                    return #private::Box::pin(::core::future::ready(::core::result::Result::Err(error)));
-                }
-            };
         }
     });
+    let extract = handler::extractions(params, &bindings, &private, "ResourceArg");
     let invoke = handler::invoke(function, &bindings);
     let (return_type, return_span) = handler::return_type(function);
     let finish = respan(
@@ -155,6 +146,7 @@ fn emit(
             fn __mcp_read(call: #private::ResourceCall) -> #private::ResourceFuture {
                 #[allow(unused_mut)]
                 let mut call = call;
+                #(#checks)*
                 #(#extract)*
                 #private::Box::pin(async move {
                     let value = #invoke;
