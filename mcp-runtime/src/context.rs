@@ -220,19 +220,33 @@ impl Context {
         let Some(requests) = &self.inner.client_requests else {
             return Err(InputError::Unavailable("this context has no client".into()));
         };
-        let capability = request.capability();
         let version = self.inner.version;
-        let too_old = capability == "elicitation" && version < ProtocolVersion::V2025_06_18;
-        if too_old || self.inner.client_capabilities.get(capability).is_none() {
+        let first = match (request.method, request.is_url()) {
+            ("elicitation/create", true) => ProtocolVersion::V2025_11_25,
+            ("elicitation/create", false) => ProtocolVersion::V2025_06_18,
+            _ => ProtocolVersion::V2024_11_05,
+        };
+        if version < first {
             return Err(InputError::Unavailable(format!(
-                "the client did not declare the `{capability}` capability (protocol {version})"
+                "`{}` does not exist in protocol {version} (the client's)",
+                request.method
             )));
         }
+        if let Some(required) = request.missing_capability(&self.inner.client_capabilities) {
+            return Err(InputError::Unavailable(format!(
+                "the client did not declare the `{}` capability (protocol {version})",
+                InputRequest::capability_name(&required)
+            )));
+        }
+        let url_mode = request.is_url();
         let mut params = request.params;
-        if version < ProtocolVersion::V2025_11_25
-            && let Value::Object(params) = &mut params
-        {
-            params.remove("mode");
+        if let Value::Object(params) = &mut params {
+            if version < ProtocolVersion::V2025_11_25 {
+                params.remove("mode");
+            } else if url_mode {
+                // 2025-11-25 correlates a URL elicitation by id (2026-07-28 dropped it).
+                params.insert("elicitationId".into(), Value::from(elicitation_id()));
+            }
         }
         tokio::select! {
             outcome = requests.send(&self.inner.outbound, request.method, &params) => {
@@ -310,6 +324,26 @@ impl Context {
             .collect())
     }
 
+    /// Asks the user to open `url` (out-of-band: sign in, pay, enter a secret); the
+    /// answer is whether they agreed. Needs the client capability `elicitation.url`.
+    pub async fn elicit_url(
+        &self,
+        message: &str,
+        url: &str,
+    ) -> Result<Elicitation<()>, InputError> {
+        let answer = self
+            .request_input(InputRequest::elicit_url(message, url))
+            .await?;
+        match answer.get("action").and_then(Value::as_str) {
+            Some("accept") => Ok(Elicitation::Accept(())),
+            Some("decline") => Ok(Elicitation::Decline),
+            Some("cancel") => Ok(Elicitation::Cancel),
+            _ => Err(InputError::InvalidResponse(
+                "an elicitation result needs `action`: accept, decline or cancel".into(),
+            )),
+        }
+    }
+
     /// Whether the client cancelled this request.
     pub fn is_cancelled(&self) -> bool {
         self.inner.cancellation.is_cancelled()
@@ -349,6 +383,13 @@ impl Context {
     pub fn request_id(&self) -> Option<&RequestId> {
         self.inner.request_id.as_ref()
     }
+}
+
+/// A fresh id for a 2025-11-25 URL elicitation.
+fn elicitation_id() -> String {
+    let mut bytes = [0u8; 16];
+    let _ = getrandom::fill(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 impl fmt::Debug for Context {

@@ -77,13 +77,56 @@ impl InputRequest {
         self
     }
 
-    /// The client capability this request needs.
-    pub(crate) fn capability(&self) -> &'static str {
-        match self.method {
-            "elicitation/create" => "elicitation",
-            "sampling/createMessage" => "sampling",
-            _ => "roots",
+    /// A URL the user should open (to sign in, pay, or enter something the client must
+    /// not see); the answer says whether they agreed (`accept`), not what they did there.
+    pub fn elicit_url(message: &str, url: &str) -> InputRequest {
+        InputRequest {
+            key: None,
+            method: "elicitation/create",
+            params: json!({ "mode": "url", "message": message, "url": url }),
         }
+    }
+
+    /// Whether this is a URL-mode elicitation.
+    pub(crate) fn is_url(&self) -> bool {
+        self.params.get("mode").and_then(Value::as_str) == Some("url")
+    }
+
+    /// The name of a missing capability (`sampling`, `elicitation.url`), for messages.
+    pub(crate) fn capability_name(required: &Value) -> String {
+        let mut name = String::new();
+        let mut level = required;
+        while let Some((key, inner)) = level.as_object().and_then(|object| object.iter().next()) {
+            if !name.is_empty() {
+                name.push('.');
+            }
+            name.push_str(key);
+            level = inner;
+        }
+        name
+    }
+
+    /// The capabilities this request needs that `declared` lacks, as
+    /// `requiredCapabilities` says them; `None` when the client can be asked.
+    pub(crate) fn missing_capability(&self, declared: &Value) -> Option<Value> {
+        let (name, present) = match self.method {
+            "elicitation/create" => {
+                let elicitation = declared.get("elicitation");
+                if self.is_url() {
+                    let url = elicitation.and_then(|e| e.get("url")).is_some();
+                    return (!url).then(|| json!({ "elicitation": { "url": {} } }));
+                }
+                // `{}` declares forms (the 2025-06-18 shape); otherwise `form` must be there.
+                let form = elicitation.is_some_and(|e| {
+                    e.as_object()
+                        .is_some_and(|e| e.is_empty() || e.contains_key("form"))
+                });
+                ("elicitation", form)
+            }
+            "sampling/createMessage" => ("sampling", declared.get("sampling").is_some()),
+            _ => ("roots", declared.get("roots").is_some()),
+        };
+        (!present).then(|| json!({ name: {} }))
     }
 }
 

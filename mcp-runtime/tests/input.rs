@@ -46,13 +46,63 @@ async fn survey(ctx: Context) -> mcp::Result<String> {
     Ok(format!("{} / {}", answer?, roots?.join(",")))
 }
 
+/// Send the user to a sign-in page.
+#[mcp::tool]
+async fn sign_in(ctx: Context) -> mcp::Result<&'static str> {
+    Ok(
+        match ctx
+            .elicit_url("Sign in to continue", "https://example.com/sign-in")
+            .await?
+        {
+            Elicitation::Accept(()) => "signed in",
+            Elicitation::Decline | Elicitation::Cancel => "not signed in",
+        },
+    )
+}
+
 fn server() -> mcp::Server {
     mcp::Server::builder()
         .tool(greet)
         .tool(register)
         .tool(survey)
+        .tool(sign_in)
         .build()
         .unwrap()
+}
+
+#[tokio::test]
+async fn url_elicitation_needs_its_own_capability() {
+    let mut client = Client::new(server());
+    let forms_only = json!({"elicitation": {"form": {}}});
+    let error = client
+        .request("tools/call", call("sign_in", json!({}), forms_only))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, -32021);
+    assert_eq!(
+        error.data.unwrap()["requiredCapabilities"],
+        json!({"elicitation": {"url": {}}})
+    );
+    let caps = json!({"elicitation": {"url": {}}});
+    let first = client
+        .request("tools/call", call("sign_in", json!({}), caps.clone()))
+        .await
+        .unwrap();
+    let question = &first["inputRequests"]["input-0"]["params"];
+    assert_eq!(
+        (question["mode"].as_str(), question["url"].as_str()),
+        (Some("url"), Some("https://example.com/sign-in"))
+    );
+    assert!(
+        question.get("elicitationId").is_none(),
+        "2026-07-28 has no elicitationId"
+    );
+    let retry = json!({"inputResponses": {"input-0": {"action": "accept"}}, "requestState": first["requestState"]});
+    let done = client
+        .request("tools/call", call("sign_in", retry, caps))
+        .await
+        .unwrap();
+    assert_eq!(done["content"][0]["text"], "signed in");
 }
 
 #[tokio::test]
@@ -241,5 +291,5 @@ async fn a_legacy_client_without_the_capability_gets_a_readable_tool_error() {
         .unwrap();
     let result = client.call_tool("greet", json!({})).await.unwrap();
     assert!(result.is_error, "{result:?}");
-    assert!(result.text().contains("`elicitation`"), "{}", result.text());
+    assert!(result.text().contains("elicitation"), "{}", result.text());
 }

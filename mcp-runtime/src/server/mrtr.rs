@@ -167,13 +167,15 @@ impl InputState {
         if let Some(answer) = self.answers.get(&key) {
             return Some(answer.clone());
         }
-        let capability = request.capability();
-        if self.client_capabilities.get(capability).is_none() {
+        if let Some(required) = request.missing_capability(&self.client_capabilities) {
             let error = RpcError::new(
                 codes::MISSING_REQUIRED_CLIENT_CAPABILITY,
-                format!("this request needs the client capability `{capability}`"),
+                format!(
+                    "this request needs the client capability `{}`",
+                    InputRequest::capability_name(&required)
+                ),
             )
-            .with_data(json!({ "requiredCapabilities": { capability: {} } }));
+            .with_data(json!({ "requiredCapabilities": required }));
             if let Ok(mut refusal) = self.refusal.lock() {
                 refusal.get_or_insert(error);
             }
