@@ -26,9 +26,10 @@ Connection kinds (the `kind` fixture / `connect(kind)`):
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,15 +64,66 @@ def revision_of(kind: str) -> str:
     return "2026-07-28" if kind in MODERN_KINDS else kind.removeprefix("legacy-")
 
 
-def calculator_bin() -> Path:
-    path = Path(os.environ.get("CALCULATOR_BIN") or REPO_ROOT / "target" / "debug" / "calculator")
+def example_bin(name: str) -> Path:
+    """The binary of the example `name`: $<NAME>_BIN, else target/debug/<name>."""
+    variable = f"{name.upper()}_BIN"
+    path = Path(os.environ.get(variable) or REPO_ROOT / "target" / "debug" / name)
     if not path.is_file() or not os.access(path, os.X_OK):
         pytest.fail(
-            f"calculator binary not found at {path}: build it with `cargo build -p calculator` "
-            "or point CALCULATOR_BIN at it",
+            f"{name} binary not found at {path}: build it with `cargo build -p {name}` "
+            f"or point {variable} at it",
             pytrace=False,
         )
     return path
+
+
+def calculator_bin() -> Path:
+    return example_bin("calculator")
+
+
+def everything_bin() -> Path:
+    return example_bin("everything")
+
+
+def run_setup_script(script: Path, timeout: float) -> list[str]:
+    """Run one of scripts/*-env.sh (it installs once, idempotently); the lines it printed on stdout."""
+    name = script.relative_to(REPO_ROOT)
+    try:
+        done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"{name} did not finish within {timeout} s: {exc.stderr}", pytrace=False)
+    if done.returncode != 0:
+        pytest.fail(f"{name} failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
+    return done.stdout.strip().splitlines()
+
+
+def text_of(result: types.CallToolResult) -> str:
+    """The single text content of a tool result."""
+    assert len(result.content) == 1, f"expected exactly one content block, got {result.content!r}"
+    block = result.content[0]
+    assert isinstance(block, types.TextContent), f"expected text content, got {block!r}"
+    return block.text
+
+
+async def count_to_3_with_progress(conn: Any, timeout: float) -> None:
+    """count(3) with a progress callback (on a Connection or an HttpConnection): the result
+    is "3", and the callback saw progress 1, 2, 3 of total 3."""
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    with anyio.fail_after(timeout):
+        result = await conn.call_tool("count", {"to": 3}, progress_callback=on_progress)
+        assert not result.is_error, f"count(3) returned an error result: {result!r}"
+        assert text_of(result) == "3"
+        # The SDK runs progress callbacks as tasks: give the last ones a moment.
+        with anyio.move_on_after(2):
+            while len(seen) < 3:
+                await anyio.sleep(0.01)
+        await anyio.sleep(0.1)
+    assert [p for p, _, _ in seen] == [1, 2, 3], f"progress callbacks: {seen}"
+    assert [t for _, t, _ in seen] == [3, 3, 3], f"progress totals: {seen}"
 
 
 @pytest.fixture
@@ -79,17 +131,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@dataclass
-class Connection:
-    """A live connection to the calculator, through the SDK."""
+class ToolCalls:
+    """list_tools and call_tool on a connection with `client` (a Client or None) and `session`."""
 
-    kind: str
-    revision: str
-    capture: Path
+    client: Client | None
     session: ClientSession
-    client: Client | None = None
-    probe_versions: set[str] = field(default_factory=set)
-    """Versions a test deliberately sends in a request's _meta (exempt from the era check)."""
 
     @property
     def api(self) -> Any:
@@ -103,6 +149,19 @@ class Connection:
         return await self.api.call_tool(
             name, arguments, read_timeout_seconds=REQUEST_TIMEOUT, progress_callback=progress_callback
         )
+
+
+@dataclass
+class Connection(ToolCalls):
+    """A live connection to the calculator, through the SDK."""
+
+    kind: str
+    revision: str
+    capture: Path
+    session: ClientSession
+    client: Client | None = None
+    probe_versions: set[str] = field(default_factory=set)
+    """Versions a test deliberately sends in a request's _meta (exempt from the era check)."""
 
     def records(self) -> list[mcp_schema.Record]:
         return mcp_schema.load_capture(self.capture)
@@ -261,38 +320,53 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     return out
 
 
+def unwrap(exc: BaseException) -> BaseException:
+    """The single exception inside (nested) exception groups, else exc itself."""
+    if isinstance(exc, BaseExceptionGroup):
+        leaves = _leaves(exc)
+        if len(leaves) == 1:
+            return leaves[0]
+    return exc
+
+
+@asynccontextmanager
+async def checked_connection(
+    opening: AbstractAsyncContextManager[Any],
+    problems_of: Callable[[Any], list[str]],
+    report: Callable[[Any, list[str]], str],
+) -> AsyncIterator[Any]:
+    """The connection `opening` yields; once it is closed, `problems_of(conn)` must be empty,
+    else the test fails with `report(conn, problems)`. When the test body (or the SDK) fails,
+    the failure is shown plainly (the SDK's task groups wrap it) with the report as a note,
+    which often says why the SDK or the test tripped."""
+    opened: list[Any] = []
+    try:
+        async with opening as conn:
+            opened.append(conn)
+            yield conn
+    except BaseException as exc:
+        failure = unwrap(exc)
+        if opened and isinstance(failure, Exception):
+            problems = problems_of(opened[0])
+            if problems:
+                failure.add_note(report(opened[0], problems))
+        if failure is exc:
+            raise
+        raise failure from None
+    problems = problems_of(opened[0])
+    if problems:
+        pytest.fail(report(opened[0], problems), pytrace=False)
+
+
 @pytest.fixture
 def connect(tmp_path: Path):
     """`async with connect(kind) as conn:` opens a connection; on a clean exit the wire is checked."""
     counter = 0
 
-    @asynccontextmanager
-    async def _connect(kind: str) -> AsyncIterator[Connection]:
+    def _connect(kind: str) -> AbstractAsyncContextManager[Connection]:
         nonlocal counter
         counter += 1
         capture = tmp_path / f"traffic-{counter}.jsonl"
-        opened: list[Connection] = []
-        try:
-            async with _open(kind, capture) as conn:
-                opened.append(conn)
-                yield conn
-        except BaseException as exc:
-            failure = exc
-            if isinstance(exc, BaseExceptionGroup):
-                # The SDK's task groups wrap a failing assertion of the test body; show it plainly.
-                leaves = _leaves(exc)
-                if len(leaves) == 1:
-                    failure = leaves[0]
-            if opened and isinstance(failure, Exception):
-                # The wire report often says why the SDK or the test tripped.
-                problems = _wire_problems(opened[0])
-                if problems:
-                    failure.add_note(wire_report(opened[0], problems))
-            if failure is exc:
-                raise
-            raise failure from None
-        problems = _wire_problems(opened[0])
-        if problems:
-            pytest.fail(wire_report(opened[0], problems), pytrace=False)
+        return checked_connection(_open(kind, capture), _wire_problems, wire_report)
 
     return _connect

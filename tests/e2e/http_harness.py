@@ -32,12 +32,9 @@ import json
 import os
 import re
 import secrets
-import signal
-import subprocess
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -46,20 +43,25 @@ from urllib.parse import urljoin, urlsplit
 
 import anyio
 import httpx2
-import mcp_types as types
 import pytest
 from mcp.client import Client, ClientSession
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
 import mcp_schema
-from harness import CLIENT_INFO, CONNECT_TIMEOUT, REQUEST_TIMEOUT, _legacy_handshake, calculator_bin, check_era, check_modern_results
-
-STARTUP_TIMEOUT = 20.0
-"""Seconds for the server to log the address it serves."""
-
-SHUTDOWN_TIMEOUT = 15.0
-"""Seconds the server gets to exit after SIGTERM before it is killed."""
+from harness import (
+    CLIENT_INFO,
+    CONNECT_TIMEOUT,
+    REQUEST_TIMEOUT,
+    ToolCalls,
+    _legacy_handshake,
+    calculator_bin,
+    check_era,
+    check_modern_results,
+    checked_connection,
+    unwrap,  # noqa: F401  (for the tests)
+)
+from server_process import ServerProcess, start_server, stop_server
 
 HTTP_TIMEOUT = httpx2.Timeout(10.0, read=60.0)
 """httpx2 timeouts of the SDK's HTTP client (read: the longest silence on a stream)."""
@@ -85,8 +87,6 @@ _ERA_KIND = {
     "streamable-2026-07-28": "modern-pinned",
 }
 
-_SERVING = re.compile(r"serving MCP at (http://127\.0\.0\.1:(\d+)/mcp)")
-
 
 def revision_of(kind: str) -> str:
     return _REVISION[kind]
@@ -97,13 +97,10 @@ def revision_of(kind: str) -> str:
 
 
 @dataclass
-class HttpServer:
-    """A running `calculator --transport http` on 127.0.0.1."""
+class HttpServer(ServerProcess):
+    """A running `calculator --transport http` (or everything) on 127.0.0.1, with its bearer token."""
 
-    process: subprocess.Popen[bytes]
-    mcp_url: str
     token: str
-    stderr_path: Path
 
     @property
     def base_url(self) -> str:
@@ -116,15 +113,6 @@ class HttpServer:
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def stderr_tail(self, limit: int = 3000) -> str:
-        if not self.stderr_path.exists():
-            return ""
-        text = self.stderr_path.read_text(encoding="utf-8", errors="replace")
-        return text[-limit:]
-
 
 def start_http_server(stderr_path: Path, binary: Path | None = None) -> HttpServer:
     """Start the calculator (or `binary`, which takes the same options) on an ephemeral
@@ -132,56 +120,11 @@ def start_http_server(stderr_path: Path, binary: Path | None = None) -> HttpServ
     token = secrets.token_hex(24)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCP_")}
     env.update(MCP_AUTH_TOKEN=token, RUST_BACKTRACE="1")
-    binary = binary or calculator_bin()
-    process = subprocess.Popen(
-        [str(binary), "--transport", "http", "--bind", "127.0.0.1:0"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    found: list[str] = []
-    ready = threading.Event()
-
-    def drain() -> None:
-        # Copies the server's stderr to a file for the whole run; notes the address once.
-        assert process.stderr is not None
-        with open(stderr_path, "ab") as out:
-            for raw in iter(process.stderr.readline, b""):
-                out.write(raw)
-                out.flush()
-                if not found:
-                    match = _SERVING.search(raw.decode("utf-8", errors="replace"))
-                    if match:
-                        found.append(match.group(1))
-                        ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True, name="calculator-stderr").start()
-    ready.wait(STARTUP_TIMEOUT)
-    if not found:
-        process.kill()
-        process.wait(5)
-        text = stderr_path.read_text(encoding="utf-8", errors="replace") if stderr_path.exists() else ""
-        pytest.fail(
-            f"{binary.name} did not log 'serving MCP at http://127.0.0.1:PORT/mcp' within {STARTUP_TIMEOUT} s "
-            f"(exit status {process.poll()}); stderr:\n{text[-3000:]}",
-            pytrace=False,
-        )
-    return HttpServer(process=process, mcp_url=found[0], token=token, stderr_path=stderr_path)
+    process, mcp_url = start_server(binary or calculator_bin(), env, stderr_path)
+    return HttpServer(process=process, mcp_url=mcp_url, token=token, stderr_path=stderr_path)
 
 
-def stop_http_server(server: HttpServer) -> int | None:
-    """SIGTERM, then SIGKILL after SHUTDOWN_TIMEOUT; the exit status (None if it had to be killed)."""
-    if server.process.poll() is not None:
-        return server.process.returncode
-    server.process.send_signal(signal.SIGTERM)
-    try:
-        return server.process.wait(SHUTDOWN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(5)
-        return None
+stop_http_server = stop_server
 
 
 @pytest.fixture
@@ -686,7 +629,7 @@ def _safe_request(ex: Exchange) -> Any:
 
 
 @dataclass
-class HttpConnection:
+class HttpConnection(ToolCalls):
     """A live connection to the calculator over HTTP, through the SDK."""
 
     kind: str
@@ -695,18 +638,6 @@ class HttpConnection:
     capture: HttpCapture
     session: ClientSession
     client: Client | None = None
-
-    @property
-    def api(self) -> Any:
-        return self.client if self.client is not None else self.session
-
-    async def list_tools(self) -> types.ListToolsResult:
-        return await self.api.list_tools()
-
-    async def call_tool(self, name: str, arguments: dict[str, Any], progress_callback: Any = None) -> types.CallToolResult:
-        return await self.api.call_tool(
-            name, arguments, read_timeout_seconds=REQUEST_TIMEOUT, progress_callback=progress_callback
-        )
 
     def messages(self) -> list[WireMessage]:
         return wire_messages(self.capture.exchanges)[0]
@@ -784,48 +715,15 @@ def report(conn: HttpConnection, problems: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
-    out: list[BaseException] = []
-    for exc in group.exceptions:
-        out.extend(_leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
-    return out
-
-
-def unwrap(exc: BaseException) -> BaseException:
-    """The single exception inside (nested) exception groups, else exc itself."""
-    if isinstance(exc, BaseExceptionGroup):
-        leaves = _leaves(exc)
-        if len(leaves) == 1:
-            return leaves[0]
-    return exc
-
-
 @pytest.fixture
 def connect_http(http_server: HttpServer, tmp_path: Path):
     """`async with connect_http(kind) as conn:`; on a clean exit the whole HTTP traffic is checked."""
     counter = 0
 
-    @asynccontextmanager
-    async def _connect(kind: str) -> AsyncIterator[HttpConnection]:
+    def _connect(kind: str) -> AbstractAsyncContextManager[HttpConnection]:
         nonlocal counter
         counter += 1
         capture = HttpCapture(tmp_path / f"http-{counter}-{kind}.jsonl")
-        opened: list[HttpConnection] = []
-        try:
-            async with open_http(http_server, kind, capture) as conn:
-                opened.append(conn)
-                yield conn
-        except BaseException as exc:
-            failure = unwrap(exc)
-            if opened and isinstance(failure, Exception):
-                problems = connection_problems(opened[0])
-                if problems:
-                    failure.add_note(report(opened[0], problems))
-            if failure is exc:
-                raise
-            raise failure from None
-        problems = connection_problems(opened[0])
-        if problems:
-            pytest.fail(report(opened[0], problems), pytrace=False)
+        return checked_connection(open_http(http_server, kind, capture), connection_problems, report)
 
     return _connect

@@ -17,20 +17,17 @@ scripts/node-env.sh) connects with its StreamableHTTPClientTransport.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx2
-import mcp_types as types
 import pytest
 from mcp.shared.exceptions import MCPError
 
 import mcp_schema
+from harness import count_to_3_with_progress, text_of
 from http_harness import (
     HTTP_KINDS,
     LEGACY_STREAMABLE_KINDS,
@@ -48,30 +45,12 @@ from http_harness import (
     unwrap,
     wire_messages,
 )
+from ts_client import NODE_SETUP_TIMEOUT, TS_CLIENT_TIMEOUT, load_ts_capture, node, run_ts_script, ts_summary  # noqa: F401  (node is a fixture)
 
 pytestmark = pytest.mark.anyio
 
 TEST_TIMEOUT = 30.0
 """Upper bound for one test's body (on top of the SDK's per-request timeout)."""
-
-E2E_DIR = Path(__file__).resolve().parent
-REPO_ROOT = E2E_DIR.parents[1]
-TS_DIR = E2E_DIR / "ts"
-NODE_ENV_SCRIPT = REPO_ROOT / "scripts" / "node-env.sh"
-NODE_DEPS_DIR = REPO_ROOT / "target" / "node-env" / "ts"
-
-NODE_SETUP_TIMEOUT = 300.0
-"""Seconds for scripts/node-env.sh on a fresh machine (downloads Node 22 and the SDK)."""
-
-TS_CLIENT_TIMEOUT = 60.0
-"""Seconds for one run of http-client.mjs (it bounds itself at 30 s)."""
-
-
-def text_of(result: types.CallToolResult) -> str:
-    assert len(result.content) == 1, f"expected exactly one content block, got {result.content!r}"
-    block = result.content[0]
-    assert isinstance(block, types.TextContent), f"expected text content, got {block!r}"
-    return block.text
 
 
 def session_ids(exchanges: list[Exchange]) -> tuple[set[str], set[str]]:
@@ -125,22 +104,7 @@ async def test_divide_by_zero_is_a_tool_error(connect_http, kind: str) -> None:
 @pytest.mark.parametrize("kind", HTTP_KINDS)
 async def test_count_reports_progress(connect_http, kind: str) -> None:
     async with connect_http(kind) as conn:
-        seen: list[tuple[float, float | None, str | None]] = []
-
-        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-            seen.append((progress, total, message))
-
-        with anyio.fail_after(TEST_TIMEOUT):
-            result = await conn.call_tool("count", {"to": 3}, progress_callback=on_progress)
-            assert not result.is_error, f"count(3) returned an error result: {result!r}"
-            assert text_of(result) == "3"
-            # The SDK runs progress callbacks as tasks: give the last ones a moment.
-            with anyio.move_on_after(2):
-                while len(seen) < 3:
-                    await anyio.sleep(0.01)
-            await anyio.sleep(0.1)
-        assert [p for p, _, _ in seen] == [1, 2, 3], f"progress callbacks: {seen}"
-        assert [t for _, t, _ in seen] == [3, 3, 3], f"progress totals: {seen}"
+        await count_to_3_with_progress(conn, TEST_TIMEOUT)
 
         # On the wire: three notifications for this request's token, before its response
         # (that they came on the right stream is checked for every connection).
@@ -189,8 +153,8 @@ async def test_modern_streamable_http_is_stateless(connect_http, kind: str) -> N
         assert ex.request_headers.get("mcp-protocol-version") == "2026-07-28", ex.label
 
 
-@pytest.mark.parametrize("kind", LEGACY_STREAMABLE_KINDS)
-async def test_legacy_streamable_http_session(connect_http, kind: str) -> None:
+async def add_in_initialized_session(connect_http, kind: str) -> list[Exchange]:
+    """add(2, 0.5) on a connection that negotiated its revision with initialize; its exchanges."""
     async with connect_http(kind) as conn:
         with anyio.fail_after(TEST_TIMEOUT):
             result = await conn.call_tool("add", {"a": 2, "b": 0.5})
@@ -198,7 +162,12 @@ async def test_legacy_streamable_http_session(connect_http, kind: str) -> None:
         assert conn.session.protocol_version == conn.revision
         assert conn.session.initialize_result is not None
         assert conn.session.initialize_result.protocol_version == conn.revision
-    exchanges = conn.capture.exchanges
+    return conn.capture.exchanges
+
+
+@pytest.mark.parametrize("kind", LEGACY_STREAMABLE_KINDS)
+async def test_legacy_streamable_http_session(connect_http, kind: str) -> None:
+    exchanges = await add_in_initialized_session(connect_http, kind)
     sent, got = session_ids(exchanges)
     assert len(got) == 1, f"expected the server to issue one session id, it sent {got}"
     assert sent == got, f"the client used {sent}, the server issued {got}"
@@ -212,14 +181,7 @@ async def test_legacy_streamable_http_session(connect_http, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", SSE_KINDS)
 async def test_http_sse_transport(connect_http, kind: str) -> None:
-    async with connect_http(kind) as conn:
-        with anyio.fail_after(TEST_TIMEOUT):
-            result = await conn.call_tool("add", {"a": 2, "b": 0.5})
-            assert text_of(result) == "2.5"
-        assert conn.session.protocol_version == conn.revision
-        assert conn.session.initialize_result is not None
-        assert conn.session.initialize_result.protocol_version == conn.revision
-    exchanges = conn.capture.exchanges
+    exchanges = await add_in_initialized_session(connect_http, kind)
     assert exchanges[0].method == "GET" and exchanges[0].route == "/sse", exchanges[0].label
     posts = [ex for ex in exchanges if ex.method == "POST"]
     assert posts and all(ex.route == "/messages" and "sessionId=" in ex.url for ex in posts), [ex.label for ex in posts]
@@ -265,71 +227,16 @@ async def test_connection_without_the_token_fails(http_server: HttpServer, tmp_p
 # The TypeScript SDK
 
 
-@pytest.fixture(scope="session")
-def node() -> Path:
-    """Node 22 and the TypeScript SDK, installed (once, idempotently) by scripts/node-env.sh."""
-    try:
-        done = subprocess.run(
-            ["bash", str(NODE_ENV_SCRIPT)], capture_output=True, text=True, timeout=NODE_SETUP_TIMEOUT, cwd=REPO_ROOT
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"scripts/node-env.sh did not finish within {NODE_SETUP_TIMEOUT} s: {exc.stderr}", pytrace=False)
-    if done.returncode != 0:
-        pytest.fail(f"scripts/node-env.sh failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
-    path = Path(done.stdout.strip().splitlines()[-1])
-    assert path.is_file() and os.access(path, os.X_OK), f"scripts/node-env.sh printed {path!r}"
-    return path
-
-
 def run_ts_client(node: Path, server: HttpServer, tmp_path: Path, *, token: str | None) -> tuple[subprocess.CompletedProcess[str], Path]:
-    # The script resolves the SDK from the node_modules next to it: run a copy beside the
-    # dependencies node-env.sh installed under target/.
-    script = NODE_DEPS_DIR / "http-client.mjs"
-    shutil.copyfile(TS_DIR / "http-client.mjs", script)
     capture = tmp_path / "ts-http.jsonl"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MCP_")}
-    env["MCP_E2E_CAPTURE"] = str(capture)
-    if token is not None:
-        env["MCP_AUTH_TOKEN"] = token
-    try:
-        done = subprocess.run(
-            [str(node), str(script), server.mcp_url],
-            capture_output=True, text=True, timeout=TS_CLIENT_TIMEOUT, env=env, cwd=NODE_DEPS_DIR,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"http-client.mjs did not finish within {TS_CLIENT_TIMEOUT} s\nstdout: {exc.stdout}\nstderr: {exc.stderr}", pytrace=False)
-    return done, capture
-
-
-def load_ts_capture(path: Path) -> list[Exchange]:
-    """The exchanges http-client.mjs recorded through its fetch wrapper, as the harness's Exchange objects."""
-    exchanges = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        raw = json.loads(line)
-        exchanges.append(
-            Exchange(
-                index=raw["index"],
-                method=raw["method"],
-                url=raw["url"],
-                request_headers={k.lower(): v for k, v in raw["requestHeaders"].items()},
-                request_body=(raw["requestBody"] or "").encode("utf-8"),
-                t_sent=raw["tSent"],
-                status=raw["status"],
-                response_headers={k.lower(): v for k, v in (raw["responseHeaders"] or {}).items()},
-                chunks=[(t, text.encode("utf-8")) for t, text in raw["chunks"]],
-                error=raw.get("error"),
-            )
-        )
-    return exchanges
+    return run_ts_script(node, "http-client.mjs", server.mcp_url, capture, token), capture
 
 
 @pytest.mark.timeout(NODE_SETUP_TIMEOUT + 2 * TS_CLIENT_TIMEOUT)
 async def test_typescript_sdk_over_streamable_http(node: Path, http_server: HttpServer, tmp_path: Path) -> None:
     done, capture = run_ts_client(node, http_server, tmp_path, token=http_server.token)
     context = f"\nstdout:\n{done.stdout}\nstderr:\n{done.stderr[-3000:]}\nserver stderr:\n{http_server.stderr_tail()}"
-    assert done.returncode == 0, f"http-client.mjs exited {done.returncode}{context}"
-    assert done.stdout.strip().splitlines()[-1] == "OK", context
-    summary = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("{")))
+    summary = ts_summary(done, "http-client.mjs", context)
     assert {"add", "count", "divide"} <= set(summary["tools"]), summary
     assert summary["add"] == "2.5", summary
     assert summary["divideByZero"]["isError"] is True and "zero" in summary["divideByZero"]["text"].lower(), summary

@@ -19,21 +19,13 @@ import mcp_types as types
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from harness import LEGACY_KINDS, MAIN_KINDS, Connection
+from harness import LEGACY_KINDS, MAIN_KINDS, Connection, count_to_3_with_progress, text_of
 from mcp_schema import LEGACY_REVISIONS, schema_set
 
 pytestmark = pytest.mark.anyio
 
 TEST_TIMEOUT = 30.0
 """Upper bound for one test's body (on top of the SDK's per-request timeout)."""
-
-
-def text_of(result: types.CallToolResult) -> str:
-    """The single text content of a tool result."""
-    assert len(result.content) == 1, f"expected exactly one content block, got {result.content!r}"
-    block = result.content[0]
-    assert isinstance(block, types.TextContent), f"expected text content, got {block!r}"
-    return block.text
 
 
 def number_schema_problems(schema: dict[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -175,23 +167,7 @@ async def test_divide(connect, kind: str) -> None:
 @pytest.mark.parametrize("kind", MAIN_KINDS)
 async def test_count_reports_progress(connect, kind: str) -> None:
     async with connect(kind) as conn:
-        seen: list[tuple[float, float | None, str | None]] = []
-
-        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-            seen.append((progress, total, message))
-
-        with anyio.fail_after(TEST_TIMEOUT):
-            result = await conn.call_tool("count", {"to": 3}, progress_callback=on_progress)
-            assert not result.is_error, f"count(3) returned an error result: {result!r}"
-            assert text_of(result) == "3"
-            # The SDK runs progress callbacks as tasks: give the last ones a moment.
-            with anyio.move_on_after(2):
-                while len(seen) < 3:
-                    await anyio.sleep(0.01)
-            await anyio.sleep(0.1)
-
-        assert [p for p, _, _ in seen] == [1, 2, 3], f"progress callbacks: {seen}"
-        assert [t for _, t, _ in seen] == [3, 3, 3], f"progress totals: {seen}"
+        await count_to_3_with_progress(conn, TEST_TIMEOUT)
 
         # On the wire: three notifications for this request's token, sent while it was in flight.
         request, _ = sent_request(conn, is_tool_call("count", to=3))

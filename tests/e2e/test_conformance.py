@@ -27,14 +27,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from harness import everything_bin, run_setup_script
+from server_process import SHUTDOWN_TIMEOUT, STARTUP_TIMEOUT, ServerProcess, start_server, stop_server
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
@@ -44,19 +45,12 @@ CONFORMANCE_ENV_SCRIPT = REPO_ROOT / "scripts" / "conformance-env.sh"
 SETUP_TIMEOUT = 420.0
 """Seconds for scripts/conformance-env.sh on a fresh machine (Node 22 and both suites)."""
 
-STARTUP_TIMEOUT = 20.0
-"""Seconds for the server to log the address it serves."""
-
-SHUTDOWN_TIMEOUT = 15.0
-"""Seconds the server gets to exit after SIGTERM before it is killed."""
-
 SCENARIO_TIMEOUT_MS = 30_000
 """The pre-release suite's per-scenario timeout (its `--timeout`; 0.1.16 has none)."""
 
 SUITE_TIMEOUT = 300.0
 """Seconds for one whole suite run (a few seconds when all is well)."""
 
-_SERVING = re.compile(r"serving MCP at (http://127\.0\.0\.1:(\d+)/mcp)")
 _RUNNING = re.compile(r"^=== Running scenario: (\S+) ===$", re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -93,17 +87,6 @@ SUITES = {
 }
 
 
-def everything_bin() -> Path:
-    path = Path(os.environ.get("EVERYTHING_BIN") or REPO_ROOT / "target" / "debug" / "everything")
-    if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(
-            f"everything binary not found at {path}: build it with `cargo build -p everything` "
-            "or point EVERYTHING_BIN at it",
-            pytrace=False,
-        )
-    return path
-
-
 def child_env() -> dict[str, str]:
     """The environment of the server and the suite: no MCP_* settings, no proxies (loopback only)."""
     env = {
@@ -135,84 +118,20 @@ class ConformanceEnv:
 @pytest.fixture(scope="session")
 def conformance_env() -> ConformanceEnv:
     """Node 22 and both suites, installed (once, idempotently) by scripts/conformance-env.sh."""
-    try:
-        done = subprocess.run(
-            ["bash", str(CONFORMANCE_ENV_SCRIPT)],
-            capture_output=True, text=True, timeout=SETUP_TIMEOUT, cwd=REPO_ROOT,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"scripts/conformance-env.sh did not finish within {SETUP_TIMEOUT} s: {exc.stderr}", pytrace=False)
-    if done.returncode != 0:
-        pytest.fail(f"scripts/conformance-env.sh failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
-    lines = done.stdout.strip().splitlines()
-    assert len(lines) == 2, f"scripts/conformance-env.sh printed {done.stdout!r}, expected the node path and the directory"
+    lines = run_setup_script(CONFORMANCE_ENV_SCRIPT, SETUP_TIMEOUT)
+    assert len(lines) == 2, f"scripts/conformance-env.sh printed {lines!r}, expected the node path and the directory"
     env = ConformanceEnv(node=Path(lines[0]), root=Path(lines[1]))
     assert env.node.is_file() and os.access(env.node, os.X_OK), f"no node binary at {env.node}"
     return env
 
 
-@dataclass
-class Everything:
-    """A running `everything --transport http` on 127.0.0.1."""
-
-    process: subprocess.Popen[bytes]
-    mcp_url: str
-    stderr_path: Path
-
-    def stderr_tail(self, limit: int = 3000) -> str:
-        if not self.stderr_path.exists():
-            return ""
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")[-limit:]
+Everything = ServerProcess
+"""A running `everything --transport http` on 127.0.0.1."""
 
 
 def start_everything(stderr_path: Path) -> Everything:
-    process = subprocess.Popen(
-        [str(everything_bin()), "--transport", "http", "--bind", "127.0.0.1:0"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**child_env(), "RUST_BACKTRACE": "1"},
-    )
-    found: list[str] = []
-    ready = threading.Event()
-
-    def drain() -> None:
-        # Copies the server's stderr to a file for the whole run; notes the address once.
-        assert process.stderr is not None
-        with open(stderr_path, "ab") as out:
-            for raw in iter(process.stderr.readline, b""):
-                out.write(raw)
-                out.flush()
-                if not found:
-                    match = _SERVING.search(raw.decode("utf-8", errors="replace"))
-                    if match:
-                        found.append(match.group(1))
-                        ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True, name="everything-stderr").start()
-    ready.wait(STARTUP_TIMEOUT)
-    if not found:
-        process.kill()
-        process.wait(5)
-        text = stderr_path.read_text(encoding="utf-8", errors="replace") if stderr_path.exists() else ""
-        pytest.fail(
-            f"everything did not log 'serving MCP at http://127.0.0.1:PORT/mcp' within {STARTUP_TIMEOUT} s "
-            f"(exit status {process.poll()}); stderr:\n{text[-3000:]}",
-            pytrace=False,
-        )
-    return Everything(process=process, mcp_url=found[0], stderr_path=stderr_path)
-
-
-def stop_everything(server: Everything) -> None:
-    if server.process.poll() is not None:
-        return
-    server.process.send_signal(signal.SIGTERM)
-    try:
-        server.process.wait(SHUTDOWN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(5)
+    process, mcp_url = start_server(everything_bin(), {**child_env(), "RUST_BACKTRACE": "1"}, stderr_path)
+    return Everything(process=process, mcp_url=mcp_url, stderr_path=stderr_path)
 
 
 @pytest.fixture
@@ -221,7 +140,7 @@ def everything(tmp_path: Path) -> Iterator[Everything]:
     try:
         yield server
     finally:
-        stop_everything(server)
+        stop_server(server)
 
 
 # --------------------------------------------------------------------------------------

@@ -32,12 +32,10 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -51,7 +49,17 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 import mcp_schema
-from harness import CLIENT_INFO, REQUEST_TIMEOUT, check_era, check_modern_results
+from harness import (
+    CLIENT_INFO,
+    REPO_ROOT,
+    REQUEST_TIMEOUT,
+    TAP,
+    check_era,
+    check_modern_results,
+    checked_connection,
+    everything_bin,
+)
+from harness import text_of as only_text_of
 from http_harness import (
     Exchange,
     HttpCapture,
@@ -62,16 +70,11 @@ from http_harness import (
     schema_problems,
     start_http_server,
     stop_http_server,
-    unwrap,
     wire_messages,
 )
-from test_calculator_http import NODE_DEPS_DIR, NODE_SETUP_TIMEOUT, TS_CLIENT_TIMEOUT, TS_DIR, load_ts_capture, node  # noqa: F401
+from ts_client import NODE_SETUP_TIMEOUT, TS_CLIENT_TIMEOUT, load_ts_capture, node, run_ts_script, ts_summary  # noqa: F401  (node is a fixture)
 
 pytestmark = pytest.mark.anyio
-
-E2E_DIR = Path(__file__).resolve().parent
-REPO_ROOT = E2E_DIR.parents[1]
-TAP = E2E_DIR / "stdio_tap.py"
 
 TEST_TIMEOUT = 30.0
 """Upper bound for one test's body (on top of the SDK's per-request timeout)."""
@@ -94,17 +97,6 @@ MRTR_METHODS = ("tools/call", "prompts/get", "resources/read")
 
 NAME_FORM = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
 """The requestedSchema of `What is your name?` (examples/everything/src/input.rs, struct Name)."""
-
-
-def everything_bin() -> Path:
-    path = Path(os.environ.get("EVERYTHING_BIN") or REPO_ROOT / "target" / "debug" / "everything")
-    if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(
-            f"everything binary not found at {path}: build it with `cargo build -p everything` "
-            "or point EVERYTHING_BIN at it",
-            pytrace=False,
-        )
-    return path
 
 
 def is_modern(kind: str) -> bool:
@@ -298,9 +290,7 @@ def connect(tmp_path: Path, server_for: Callable[[str], HttpServer | None]):
     counter = 0
 
     @asynccontextmanager
-    async def _connect(kind: str, elicit: ElicitAnswer | None = None) -> AsyncIterator[Conn]:
-        nonlocal counter
-        counter += 1
+    async def _open(kind: str, elicit: ElicitAnswer | None, number: int) -> AsyncIterator[Conn]:
         transport_name, mode, revision, era_kind = KINDS[kind]
         elicitations: list[types.ElicitRequestParams] = []
 
@@ -315,7 +305,7 @@ def connect(tmp_path: Path, server_for: Callable[[str], HttpServer | None]):
         http_capture: HttpCapture | None = None
         http_client = None
         if server is None:
-            stdio_capture = tmp_path / f"traffic-{counter}-{kind}.jsonl"
+            stdio_capture = tmp_path / f"traffic-{number}-{kind}.jsonl"
             target: Any = StdioServerParameters(
                 command=sys.executable,
                 args=[str(TAP), str(stdio_capture), str(everything_bin()), "--transport", "stdio"],
@@ -323,41 +313,30 @@ def connect(tmp_path: Path, server_for: Callable[[str], HttpServer | None]):
                 cwd=str(REPO_ROOT),
             )
         else:
-            http_capture = HttpCapture(tmp_path / f"http-{counter}-{kind}.jsonl")
+            http_capture = HttpCapture(tmp_path / f"http-{number}-{kind}.jsonl")
             http_client = http_capture.client(headers=server.auth_headers())
             target = streamable_http_client(server.mcp_url, http_client=http_client)
-        opened: list[Conn] = []
         try:
-            try:
-                # As in harness.py: no cancel scope around entering the Client (its task groups
-                # outlive __aenter__); the SDK bounds the handshake, pytest-timeout the test.
-                async with Client(
-                    target,
-                    mode=mode,
-                    read_timeout_seconds=REQUEST_TIMEOUT,
-                    client_info=CLIENT_INFO,
-                    elicitation_callback=on_elicit,
-                ) as client:
-                    conn = Conn(kind, transport_name, revision, era_kind, client, client.session, elicitations, stdio_capture, http_capture, server)
-                    opened.append(conn)
-                    yield conn
-            finally:
-                if http_client is not None:
-                    await http_client.aclose()
-                if http_capture is not None:
-                    http_capture.save()
-        except BaseException as exc:
-            failure = unwrap(exc)
-            if opened and isinstance(failure, Exception):
-                problems = connection_problems(opened[0])
-                if problems:
-                    failure.add_note(report(opened[0], problems))
-            if failure is exc:
-                raise
-            raise failure from None
-        problems = connection_problems(opened[0])
-        if problems:
-            pytest.fail(report(opened[0], problems), pytrace=False)
+            # As in harness.py: no cancel scope around entering the Client (its task groups
+            # outlive __aenter__); the SDK bounds the handshake, pytest-timeout the test.
+            async with Client(
+                target,
+                mode=mode,
+                read_timeout_seconds=REQUEST_TIMEOUT,
+                client_info=CLIENT_INFO,
+                elicitation_callback=on_elicit,
+            ) as client:
+                yield Conn(kind, transport_name, revision, era_kind, client, client.session, elicitations, stdio_capture, http_capture, server)
+        finally:
+            if http_client is not None:
+                await http_client.aclose()
+            if http_capture is not None:
+                http_capture.save()
+
+    def _connect(kind: str, elicit: ElicitAnswer | None = None) -> AbstractAsyncContextManager[Conn]:
+        nonlocal counter
+        counter += 1
+        return checked_connection(_open(kind, elicit, counter), connection_problems, report)
 
     return _connect
 
@@ -375,44 +354,40 @@ def only_text(contents: list[Any], what: str) -> types.TextResourceContents:
 
 def text_of(result: types.CallToolResult) -> str:
     assert not result.is_error, f"the tool returned an error result: {result!r}"
-    assert len(result.content) == 1, f"expected exactly one content block, got {result.content!r}"
-    block = result.content[0]
-    assert isinstance(block, types.TextContent), f"expected text content, got {block!r}"
-    return block.text
+    return only_text_of(result)
+
+
+def _requests(conn: Conn, direction: str, method: str) -> list[Msg]:
+    return [
+        m for m in conn.messages()
+        if m.direction == direction and isinstance(m.message, dict) and m.message.get("method") == method and "id" in m.message
+    ]
+
+
+def _only_response(conn: Conn, direction: str, request: Msg, what: str) -> Msg:
+    found = [
+        m for m in conn.messages()
+        if m.direction == direction and isinstance(m.message, dict) and "method" not in m.message
+        and m.message.get("id") == request.message["id"]
+    ]
+    assert len(found) == 1, f"expected one {what} {request.message['id']!r}, got {[f.message for f in found]}"
+    return found[0]
 
 
 def sent(conn: Conn, method: str) -> list[Msg]:
-    return [
-        m for m in conn.messages()
-        if m.direction == "c2s" and isinstance(m.message, dict) and m.message.get("method") == method and "id" in m.message
-    ]
+    return _requests(conn, "c2s", method)
 
 
 def response_to(conn: Conn, request: Msg) -> Msg:
-    found = [
-        m for m in conn.messages()
-        if m.direction == "s2c" and isinstance(m.message, dict) and "method" not in m.message
-        and m.message.get("id") == request.message["id"]
-    ]
-    assert len(found) == 1, f"expected one response to id {request.message['id']!r}, got {[f.message for f in found]}"
-    return found[0]
+    return _only_response(conn, "s2c", request, "response to id")
 
 
 def server_requests(conn: Conn, method: str) -> list[Msg]:
-    return [
-        m for m in conn.messages()
-        if m.direction == "s2c" and isinstance(m.message, dict) and m.message.get("method") == method and "id" in m.message
-    ]
+    return _requests(conn, "s2c", method)
 
 
 def client_response_to(conn: Conn, request: Msg) -> Msg:
-    found = [
-        m for m in conn.messages()
-        if m.direction == "c2s" and isinstance(m.message, dict) and "method" not in m.message
-        and m.message.get("id") == request.message["id"]
-    ]
-    assert len(found) == 1, f"expected one client response to the server's id {request.message['id']!r}, got {found}"
-    return found[0]
+    return _only_response(conn, "c2s", request, "client response to the server's id")
 
 
 def assert_name_form(params: types.ElicitRequestParams, message: str = "What is your name?") -> None:
@@ -586,29 +561,15 @@ async def test_prompt_elicitation(connect, kind: str) -> None:
 
 
 def run_everything_client(node_bin: Path, server: HttpServer, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
-    # Resolved against the node_modules node-env.sh installed under target/: run a copy there.
-    script = NODE_DEPS_DIR / "everything-client.mjs"
-    shutil.copyfile(TS_DIR / "everything-client.mjs", script)
     capture = tmp_path / "ts-everything.jsonl"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MCP_")}
-    env.update(MCP_E2E_CAPTURE=str(capture), MCP_AUTH_TOKEN=server.token)
-    try:
-        done = subprocess.run(
-            [str(node_bin), str(script), server.mcp_url],
-            capture_output=True, text=True, timeout=TS_CLIENT_TIMEOUT, env=env, cwd=NODE_DEPS_DIR,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"everything-client.mjs did not finish within {TS_CLIENT_TIMEOUT} s\nstdout: {exc.stdout}\nstderr: {exc.stderr}", pytrace=False)
-    return done, capture
+    return run_ts_script(node_bin, "everything-client.mjs", server.mcp_url, capture, server.token), capture
 
 
 @pytest.mark.timeout(NODE_SETUP_TIMEOUT + 2 * TS_CLIENT_TIMEOUT)
 async def test_typescript_sdk_resources_prompts_elicitation(node: Path, everything_http: HttpServer, tmp_path: Path) -> None:
     done, capture = run_everything_client(node, everything_http, tmp_path)
     context = f"\nstdout:\n{done.stdout}\nstderr:\n{done.stderr[-3000:]}\nserver stderr:\n{everything_http.stderr_tail()}"
-    assert done.returncode == 0, f"everything-client.mjs exited {done.returncode}{context}"
-    assert done.stdout.strip().splitlines()[-1] == "OK", context
-    summary = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("{")))
+    summary = ts_summary(done, "everything-client.mjs", context)
 
     assert summary["protocolVersion"] == "2025-11-25", summary
     assert summary["sessionId"], summary

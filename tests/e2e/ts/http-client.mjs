@@ -13,123 +13,23 @@
 //
 // With MCP_E2E_CAPTURE=<file>, every HTTP exchange the SDK makes (through the transport's
 // `fetch` option) is written there, one JSON object per line, for the Python test to
-// validate against the protocol's schema.
+// validate against the protocol's schema. The connecting, recording and running are
+// common.mjs's.
 //
 // Run by tests/e2e/test_calculator_http.py with the Node of scripts/node-env.sh; the SDK
 // is resolved from the node_modules beside this file (target/node-env/ts).
 
-import { writeFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-
-const OVERALL_TIMEOUT_MS = 30_000;
-const REQUEST_TIMEOUT_MS = 10_000;
-
-const url = process.argv[2] ?? process.env.MCP_URL;
-const token = process.env.MCP_AUTH_TOKEN;
-const capturePath = process.env.MCP_E2E_CAPTURE;
-
-const exchanges = [];
-const pendingBodies = [];
-
-function fail(reason) {
-    saveCapture();
-    console.error(`http-client.mjs: FAIL: ${reason}`);
-    process.exit(1);
-}
-
-function check(condition, what) {
-    if (!condition) throw new Error(what);
-}
-
-function headersObject(headers) {
-    const out = {};
-    new Headers(headers ?? {}).forEach((value, name) => {
-        if (name === 'authorization') {
-            const [scheme, credential] = value.split(' ');
-            value = credential ? `${scheme} <${credential.length} chars>` : scheme;
-        }
-        out[name] = value;
-    });
-    return out;
-}
-
-function saveCapture() {
-    if (!capturePath) return;
-    writeFileSync(capturePath, exchanges.map((e) => JSON.stringify(e) + '\n').join(''));
-}
-
-// A fetch that records each exchange; the SDK gets the original response, the recording
-// reads a clone of its body as it streams.
-async function recordingFetch(input, init) {
-    const request = new Request(input, init);
-    const exchange = {
-        index: exchanges.length + 1,
-        method: request.method,
-        url: request.url,
-        requestHeaders: headersObject(request.headers),
-        requestBody: typeof init?.body === 'string' ? init.body : null,
-        tSent: performance.now() / 1000,
-        status: null,
-        responseHeaders: null,
-        chunks: [],
-        error: null,
-    };
-    exchanges.push(exchange);
-    let response;
-    try {
-        response = await fetch(input, init);
-    } catch (error) {
-        exchange.error = String(error);
-        throw error;
-    }
-    exchange.status = response.status;
-    exchange.responseHeaders = headersObject(response.headers);
-    if (response.body) {
-        const reader = response.clone().body.getReader();
-        const decoder = new TextDecoder();
-        pendingBodies.push(
-            (async () => {
-                try {
-                    for (;;) {
-                        const { done, value } = await reader.read();
-                        if (done) break;
-                        exchange.chunks.push([performance.now() / 1000, decoder.decode(value, { stream: true })]);
-                    }
-                } catch (error) {
-                    exchange.error = String(error);
-                }
-            })(),
-        );
-    }
-    return response;
-}
+import { check, connect, createTransport, finish, requestOptions as options, run, textOf } from './common.mjs';
 
 async function main() {
-    check(url, 'no URL: pass it as the first argument or in MCP_URL');
-    const headers = token ? { Authorization: `Bearer ${token}` } : {};
-    const transport = new StreamableHTTPClientTransport(new URL(url), {
-        requestInit: { headers },
-        fetch: recordingFetch,
-    });
+    const transport = createTransport();
     const client = new Client({ name: 'mcp-e2e-ts-client', version: '0.1.0' });
-    const options = { timeout: REQUEST_TIMEOUT_MS };
-
-    try {
-        await client.connect(transport, options);
-    } catch (error) {
-        throw new Error(`connect failed: ${error?.message ?? error} (code ${error?.code})`);
-    }
+    await connect(client, transport);
 
     const listed = await client.listTools(undefined, options);
     const tools = listed.tools.map((t) => t.name);
     for (const name of ['add', 'divide', 'count']) check(tools.includes(name), `tools/list lacks ${name}: ${tools}`);
-
-    const textOf = (result, what) => {
-        check(Array.isArray(result.content) && result.content.length === 1, `${what}: expected one content block, got ${JSON.stringify(result)}`);
-        check(result.content[0].type === 'text', `${what}: expected text content, got ${JSON.stringify(result.content[0])}`);
-        return result.content[0].text;
-    };
 
     const add = await client.callTool({ name: 'add', arguments: { a: 2, b: 0.5 } }, undefined, options);
     check(!add.isError, `add(2, 0.5) returned an error result: ${JSON.stringify(add)}`);
@@ -167,18 +67,7 @@ async function main() {
     };
 
     // End the session (the spec's SHOULD for a client that is done), then close.
-    if (transport.sessionId) await transport.terminateSession();
-    await client.close();
-    await Promise.race([Promise.allSettled(pendingBodies), new Promise((r) => setTimeout(r, 2000))]);
-    console.log(JSON.stringify(summary));
-    console.log('OK');
+    await finish(client, transport, summary);
 }
 
-const timer = setTimeout(() => fail(`timed out after ${OVERALL_TIMEOUT_MS} ms`), OVERALL_TIMEOUT_MS);
-main()
-    .then(() => {
-        clearTimeout(timer);
-        saveCapture();
-        process.exit(0);
-    })
-    .catch((error) => fail(error?.stack ?? String(error)));
+run('http-client.mjs', main);
