@@ -11,6 +11,7 @@ use crate::input::{Elicitation, InputError, InputRequest};
 use crate::protocol::jsonrpc::notification_message;
 use crate::protocol::meta::{Implementation, LogLevel};
 use crate::protocol::{ProtocolVersion, RequestId};
+use crate::server::Server;
 use crate::server::client_requests::ClientRequests;
 use crate::server::mrtr::InputState;
 use crate::server::outbound::Outbound;
@@ -65,6 +66,7 @@ struct Inner {
     input: Option<Arc<InputState>>,
     client_requests: Option<Arc<ClientRequests>>,
     states: Arc<States>,
+    server: Option<Server>,
 }
 
 /// Everything the dispatcher knows about a request when it builds its [`Context`].
@@ -79,6 +81,7 @@ pub(crate) struct RequestScope {
     pub(crate) input: Option<Arc<InputState>>,
     pub(crate) client_requests: Arc<ClientRequests>,
     pub(crate) states: Arc<States>,
+    pub(crate) server: Option<Server>,
 }
 
 impl Context {
@@ -102,6 +105,7 @@ impl Context {
                 input: scope.input,
                 client_requests: Some(scope.client_requests),
                 states: scope.states,
+                server: scope.server,
             }),
         }
     }
@@ -132,6 +136,7 @@ impl Context {
                 input: None,
                 client_requests: None,
                 states: Arc::default(),
+                server: None,
             }),
         }
     }
@@ -342,6 +347,12 @@ impl Context {
                 "an elicitation result needs `action`: accept, decline or cancel".into(),
             )),
         }
+    }
+
+    /// The server serving this request (to switch tools on and off, for example);
+    /// `None` for a [`Context::detached`] one.
+    pub fn server(&self) -> Option<&Server> {
+        self.inner.server.as_ref()
     }
 
     /// Whether the client cancelled this request.

@@ -114,6 +114,26 @@ fn test_custom_header(#[mcp(header = "Region")] region: String) -> String {
 // ---------------------------------------------------------------------------------------
 // The one hand-written tool
 
+// Scenario `server-stateless` (2026-07-28): a call that changes the tool list, so that
+// listen streams that asked for `toolsListChanged` hear of it.
+/// Switch `test_dynamic_tool` on or off, changing the tool list
+#[mcp::tool]
+fn test_trigger_tool_change(ctx: mcp::Context) -> String {
+    let Some(server) = ctx.server() else {
+        return "no server to change".to_owned();
+    };
+    let on = server.is_tool_enabled("test_dynamic_tool");
+    server.set_tool_enabled("test_dynamic_tool", !on);
+    format!("test_dynamic_tool is now {}", if on { "off" } else { "on" })
+}
+
+// The tool `test_trigger_tool_change` switches on and off.
+/// A tool that comes and goes
+#[mcp::tool]
+fn test_dynamic_tool() -> &'static str {
+    "Here for now."
+}
+
 /// A tool whose input schema uses JSON Schema 2020-12 keywords (scenario
 /// `json-schema-2020-12`, SEP-1613).
 ///

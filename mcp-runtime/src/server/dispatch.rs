@@ -118,13 +118,18 @@ impl Server {
     ) -> Outcome {
         if method == "initialize" && modern_meta(&params).is_none() {
             return Outcome::Reply(match initialize(self, &params, &peer.session) {
-                Ok(result) => Reply::ok(result_value_message(&id, &result)),
+                Ok(result) => {
+                    let guard = self.core().listeners.add(notify.clone(), None);
+                    peer.session.listen(guard);
+                    Reply::ok(result_value_message(&id, &result))
+                }
                 Err(error) => Reply::error(Some(&id), &error),
             });
         }
         let scope = match scope(method, &params, &peer.session) {
             Ok(scope) => Ok(Scope {
                 states: std::sync::Arc::clone(&self.core().states),
+                server: Some(self.clone()),
                 ..scope
             }),
             Err(error) => Err(error),
@@ -166,6 +171,7 @@ impl Server {
         Outcome::Reply(match self.answer(method, &params, &scope, &peer.session) {
             Ok(Answer::Prepared(json)) => Reply::ok(result_message(&id, json)),
             Ok(Answer::Built(result)) => Reply::ok(result_value_message(&id, &result)),
+            Ok(Answer::Owned(json)) => Reply::ok(result_message(&id, &json)),
             Err(error) => Reply::error(Some(&id), &error),
         })
     }
@@ -182,7 +188,11 @@ impl Server {
         match method {
             "server/discover" if version.is_modern() => Ok(Answer::Prepared(core.discover())),
             "ping" if !version.is_modern() => Ok(Answer::Built(Value::Object(Map::new()))),
-            "tools/list" => Ok(Answer::Prepared(core.tools_list.page(version, params)?)),
+            "tools/list" => {
+                // The tool list can change at run time: the page is copied out of it.
+                let list = core.tools_list();
+                Ok(Answer::Owned(list.page(version, params)?.to_owned()))
+            }
             "resources/list" if !core.resources.is_empty() => {
                 Ok(Answer::Prepared(core.resources_list.page(version, params)?))
             }
@@ -231,10 +241,15 @@ impl Server {
             .get("name")
             .and_then(Value::as_str)
             .ok_or_else(|| RpcError::invalid_params("`name` must be the name of a tool"))?;
-        let tool = self.core().tools.get(name).ok_or_else(|| {
-            RpcError::invalid_params(format!("unknown tool `{name}`"))
-                .with_data(serde_json::json!({ "name": name }))
-        })?;
+        let tool = self
+            .core()
+            .tools
+            .get(name)
+            .filter(|_| self.core().tool_switched_on(name))
+            .ok_or_else(|| {
+                RpcError::invalid_params(format!("unknown tool `{name}`"))
+                    .with_data(serde_json::json!({ "name": name }))
+            })?;
         tracing::debug!(%id, tool = name, "tool call");
         let run: ToolRunner = tool.def.call;
         let arguments = arguments_of(params.remove("arguments"))?;
@@ -293,6 +308,7 @@ pub(crate) struct Scope {
     client_capabilities: Value,
     log_level: Option<LogLevel>,
     states: std::sync::Arc<crate::state::States>,
+    server: Option<Server>,
 }
 
 impl Scope {
@@ -376,6 +392,7 @@ impl Scope {
                 input,
                 client_requests: std::sync::Arc::clone(&peer.requests),
                 states: self.states,
+                server: self.server,
             },
             cancellation,
             notify.clone(),
@@ -392,6 +409,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
             client_capabilities: meta.client_capabilities,
             log_level: meta.log_level,
             states: std::sync::Arc::default(),
+            server: None,
         });
     }
     if let Some(state) = session.state() {
@@ -401,6 +419,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
             client_capabilities: state.client_capabilities,
             log_level: state.log_level,
             states: std::sync::Arc::default(),
+            server: None,
         });
     }
     if method == "ping" {
@@ -410,6 +429,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
             client_capabilities: Value::Object(Map::new()),
             log_level: None,
             states: std::sync::Arc::default(),
+            server: None,
         });
     }
     Err(RpcError::invalid_params(format!(
@@ -469,6 +489,7 @@ fn notification(method: &str, params: &Map<String, Value>, peer: &Peer) {
 /// A reply's result: prepared JSON text, or a value built for this request.
 enum Answer<'a> {
     Prepared(&'a str),
+    Owned(String),
     Built(Value),
 }
 

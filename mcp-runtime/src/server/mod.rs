@@ -2,6 +2,7 @@
 
 pub(crate) mod batch;
 pub(crate) mod builder;
+pub(crate) mod changes;
 pub(crate) mod client_requests;
 pub(crate) mod completions;
 pub(crate) mod connection;
@@ -78,7 +79,11 @@ pub(crate) struct Core {
     pub(crate) resources: ResourceTable,
     pub(crate) prompts: PromptTable,
     pub(crate) completions: CompletionTable,
-    pub(crate) tools_list: PreparedList,
+    /// Tools switched off at run time, and the tool list they leave.
+    pub(crate) switches: changes::Switches,
+    /// Where tool-list changes are announced.
+    pub(crate) listeners: Arc<changes::Listeners>,
+    page_size: Option<usize>,
     pub(crate) resources_list: PreparedList,
     pub(crate) templates_list: PreparedList,
     pub(crate) prompts_list: PreparedList,
@@ -114,7 +119,8 @@ impl Server {
                 add_cache_hints(result, &info_json);
             }
         };
-        let tools_list = PreparedList::new("tools", page_size, |v| tools.list_json(v), finish);
+        let tools_list =
+            PreparedList::new("tools", page_size, |v| tools.list_json(v, |_| true), finish);
         let resources_list =
             PreparedList::new("resources", page_size, |v| resources.list_json(v), finish);
         let templates_list = PreparedList::new(
@@ -144,7 +150,12 @@ impl Server {
                 resources,
                 prompts,
                 completions,
-                tools_list,
+                switches: changes::Switches {
+                    disabled: std::sync::RwLock::default(),
+                    tools_list: std::sync::RwLock::new(Arc::new(tools_list)),
+                },
+                listeners: Arc::default(),
+                page_size,
                 resources_list,
                 templates_list,
                 prompts_list,
@@ -167,6 +178,41 @@ impl Server {
 }
 
 impl Core {
+    /// The current `tools/list` pages.
+    pub(crate) fn tools_list(&self) -> Arc<PreparedList> {
+        self.switches
+            .tools_list
+            .read()
+            .map(|list| Arc::clone(&list))
+            .unwrap_or_default()
+    }
+
+    /// Whether a tool is switched on.
+    pub(crate) fn tool_switched_on(&self, name: &str) -> bool {
+        self.switches
+            .disabled
+            .read()
+            .map(|disabled| !disabled.contains(name))
+            .unwrap_or(true)
+    }
+
+    /// The tool list with the switched-off tools left out.
+    pub(crate) fn prepare_tools_list(&self) -> PreparedList {
+        PreparedList::new(
+            "tools",
+            self.page_size,
+            |version| {
+                self.tools
+                    .list_json(version, |name| self.tool_switched_on(name))
+            },
+            |version, result| {
+                if version.is_modern() {
+                    add_cache_hints(result, &self.info_json);
+                }
+            },
+        )
+    }
+
     /// The prepared `server/discover` result.
     pub(crate) fn discover(&self) -> &str {
         &self.discover
@@ -208,7 +254,7 @@ fn capabilities(
 ) -> Value {
     let mut capabilities = Map::new();
     if !tools.is_empty() {
-        capabilities.insert("tools".into(), json!({ "listChanged": false }));
+        capabilities.insert("tools".into(), json!({ "listChanged": true }));
     }
     if !resources.is_empty() {
         capabilities.insert(

@@ -28,6 +28,18 @@ impl Outbound {
         Outbound { sender: None }
     }
 
+    /// Queues one message without waiting; `false` when the connection is gone (a full
+    /// queue drops the message but keeps the connection).
+    pub(crate) fn try_send(&self, message: Vec<u8>) -> bool {
+        match &self.sender {
+            Some(sender) => !matches!(
+                sender.try_send(message),
+                Err(mpsc::error::TrySendError::Closed(_))
+            ),
+            None => false,
+        }
+    }
+
     /// Queues one message; a closed connection drops it (the client is gone).
     pub(crate) async fn send(&self, message: Vec<u8>) {
         if let Some(sender) = &self.sender

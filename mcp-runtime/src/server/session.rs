@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::{Implementation, LogLevel};
+use crate::server::changes::ListenerGuard;
 
 /// What a legacy client negotiated.
 #[derive(Clone, Debug)]
@@ -20,6 +21,8 @@ pub(crate) struct LegacyState {
 #[derive(Debug, Default)]
 pub(crate) struct Session {
     state: Mutex<Option<LegacyState>>,
+    /// Where this session hears of tool-list changes, while it lasts.
+    listener: Mutex<Option<ListenerGuard>>,
 }
 
 impl Session {
@@ -32,6 +35,13 @@ impl Session {
     pub(crate) fn start(&self, state: LegacyState) {
         if let Ok(mut slot) = self.state.lock() {
             *slot = Some(state);
+        }
+    }
+
+    /// Keeps the session's list-change listener registered while the session lives.
+    pub(crate) fn listen(&self, guard: ListenerGuard) {
+        if let Ok(mut slot) = self.listener.lock() {
+            *slot = Some(guard);
         }
     }
 

@@ -69,10 +69,15 @@ impl Server {
             "notifications/subscriptions/acknowledged",
             &json!({ "_meta": { SUBSCRIPTION_ID_KEY: id }, "notifications": honoured }),
         );
+        let listener = honoured
+            .contains_key("toolsListChanged")
+            .then(|| self.core().listeners.add(notify.clone(), Some(id.clone())));
         let notify = notify.clone();
         let server = self.clone();
         let ending: [CancellationToken; 2] = [server.core().closing.clone(), peer.closing.clone()];
         Ok(Box::pin(async move {
+            // Registered for as long as the subscription lasts.
+            let _listener = listener;
             notify.send(acknowledged).await;
             let cancelled = registration.token();
             let [server_closing, peer_closing] = ending;

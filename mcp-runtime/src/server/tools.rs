@@ -69,8 +69,17 @@ impl ToolTable {
     }
 
     /// The `tools` array of a `tools/list` result for `version`.
-    pub(crate) fn list_json(&self, version: ProtocolVersion) -> Vec<Value> {
-        self.tools.iter().map(|t| t.to_json(version)).collect()
+    /// The tools for `version` that `served` keeps.
+    pub(crate) fn list_json(
+        &self,
+        version: ProtocolVersion,
+        served: impl Fn(&str) -> bool,
+    ) -> Vec<Value> {
+        self.tools
+            .iter()
+            .filter(|tool| served(tool.def.name))
+            .map(|t| t.to_json(version))
+            .collect()
     }
 }
 
