@@ -171,7 +171,7 @@ impl Server {
         Outcome::Reply(match self.answer(method, &params, &scope, &peer.session) {
             Ok(Answer::Prepared(json)) => Reply::ok(result_message(&id, json)),
             Ok(Answer::Built(result)) => Reply::ok(result_value_message(&id, &result)),
-            Ok(Answer::Owned(json)) => Reply::ok(result_message(&id, &json)),
+            Ok(Answer::Shared(json)) => Reply::ok(result_message(&id, &json)),
             Err(error) => Reply::error(Some(&id), &error),
         })
     }
@@ -189,9 +189,11 @@ impl Server {
             "server/discover" if version.is_modern() => Ok(Answer::Prepared(core.discover())),
             "ping" if !version.is_modern() => Ok(Answer::Built(Value::Object(Map::new()))),
             "tools/list" => {
-                // The tool list can change at run time: the page is copied out of it.
+                // The tool list can change at run time: the page is shared, not borrowed.
                 let list = core.tools_list();
-                Ok(Answer::Owned(list.page(version, params)?.to_owned()))
+                Ok(Answer::Shared(std::sync::Arc::clone(
+                    list.page(version, params)?,
+                )))
             }
             "resources/list" if !core.resources.is_empty() => {
                 Ok(Answer::Prepared(core.resources_list.page(version, params)?))
@@ -489,7 +491,7 @@ fn notification(method: &str, params: &Map<String, Value>, peer: &Peer) {
 /// A reply's result: prepared JSON text, or a value built for this request.
 enum Answer<'a> {
     Prepared(&'a str),
-    Owned(String),
+    Shared(std::sync::Arc<str>),
     Built(Value),
 }
 

@@ -1,6 +1,8 @@
 //! List results (`tools/list`, `resources/list`, ...), pre-serialised once per revision
 //! and page, with opaque cursors.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::base64;
@@ -10,7 +12,7 @@ use crate::protocol::{ProtocolVersion, RpcError};
 #[derive(Debug, Default)]
 pub(crate) struct PreparedList {
     /// `pages[version.index()][page]`: a complete result object as JSON text.
-    pages: Vec<Vec<String>>,
+    pages: Vec<Vec<Arc<str>>>,
 }
 
 const CURSOR_PREFIX: &str = "mcp-page:";
@@ -49,7 +51,7 @@ impl PreparedList {
                             result.insert("nextCursor".into(), Value::from(cursor(index + 1)));
                         }
                         finish(version, &mut result);
-                        Value::Object(result).to_string()
+                        Arc::from(Value::Object(result).to_string())
                     })
                     .collect()
             })
@@ -63,7 +65,7 @@ impl PreparedList {
         &self,
         version: ProtocolVersion,
         params: &Map<String, Value>,
-    ) -> Result<&str, RpcError> {
+    ) -> Result<&Arc<str>, RpcError> {
         let index = match params.get("cursor") {
             None | Some(Value::Null) => 0,
             Some(Value::String(text)) => page_of(text).ok_or_else(invalid_cursor)?,
@@ -72,7 +74,6 @@ impl PreparedList {
         self.pages
             .get(version.index())
             .and_then(|pages| pages.get(index))
-            .map(String::as_str)
             .ok_or_else(invalid_cursor)
     }
 }
