@@ -119,7 +119,15 @@ where
                 return ExitCode::FAILURE;
             }
         };
-        serve(server, settings).await
+        // Serving runs on a worker thread, not on this one: the reader and the tasks it
+        // spawns then share a thread instead of waking each other across two.
+        match tokio::spawn(serve(server, settings)).await {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("error: the server stopped unexpectedly: {error}");
+                ExitCode::FAILURE
+            }
+        }
     })
 }
 

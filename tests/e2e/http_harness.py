@@ -473,6 +473,10 @@ def routing_problems(messages: list[WireMessage], kind: str) -> list[str]:
             responses.setdefault(json.dumps(message.get("id")), []).append(m)
     for key, (request_m, request) in requests.items():
         got = responses.get(key, [])
+        if not got and request.get("method") == "subscriptions/listen":
+            # A client ends a subscription by closing its SSE stream; no response follows
+            # (2026-07-28 basic/patterns/subscriptions.mdx, "Cancellation").
+            continue
         if len(got) != 1:
             problems.append(f"request {request.get('method')} id {key} got {len(got)} responses (expected exactly one)")
             continue

@@ -133,6 +133,7 @@ class Conn:
     client: Client
     session: ClientSession
     elicitations: list[types.ElicitRequestParams]
+    notifications: list[Any]
     stdio_capture: Path | None = None
     http_capture: HttpCapture | None = None
     server: HttpServer | None = None
@@ -293,6 +294,11 @@ def connect(tmp_path: Path, server_for: Callable[[str], HttpServer | None]):
     async def _open(kind: str, elicit: ElicitAnswer | None, number: int) -> AsyncIterator[Conn]:
         transport_name, mode, revision, era_kind = KINDS[kind]
         elicitations: list[types.ElicitRequestParams] = []
+        notifications: list[Any] = []
+
+        async def on_message(message: Any) -> None:
+            if not isinstance(message, Exception):
+                notifications.append(message)
 
         async def on_elicit(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult | types.ErrorData:
             elicitations.append(params)
@@ -325,8 +331,11 @@ def connect(tmp_path: Path, server_for: Callable[[str], HttpServer | None]):
                 read_timeout_seconds=REQUEST_TIMEOUT,
                 client_info=CLIENT_INFO,
                 elicitation_callback=on_elicit,
+                message_handler=on_message,
             ) as client:
-                yield Conn(kind, transport_name, revision, era_kind, client, client.session, elicitations, stdio_capture, http_capture, server)
+                yield Conn(
+                    kind, transport_name, revision, era_kind, client, client.session, elicitations, notifications, stdio_capture, http_capture, server
+                )
         finally:
             if http_client is not None:
                 await http_client.aclose()
@@ -558,6 +567,29 @@ async def test_prompt_elicitation(connect, kind: str) -> None:
 
 # --------------------------------------------------------------------------------------
 # The TypeScript SDK
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_tool_list_change_is_announced(connect, kind: str) -> None:
+    """Switching a tool off announces notifications/tools/list_changed: on the connection (legacy
+    stdio), on the session's GET stream (legacy Streamable HTTP), on a subscriptions/listen
+    stream (2026-07-28); and the next tools/list no longer has the tool."""
+    async with connect(kind) as conn:
+        with anyio.fail_after(TEST_TIMEOUT):
+            before = {tool.name for tool in (await conn.client.list_tools()).tools}
+            assert "test_dynamic_tool" in before, before
+            if is_modern(kind):
+                async with conn.client.listen(tools_list_changed=True) as subscription:
+                    result = await conn.client.call_tool("test_trigger_tool_change", {})
+                    event = await anext(aiter(subscription))
+                assert "tools" in repr(event).lower(), f"expected a tool-list event, got {event!r}"
+            else:
+                result = await conn.client.call_tool("test_trigger_tool_change", {})
+                while not any(isinstance(n, types.ToolListChangedNotification) for n in conn.notifications):
+                    await anyio.sleep(0.02)
+            assert text_of(result) == "test_dynamic_tool is now off", text_of(result)
+            after = {tool.name for tool in (await conn.client.list_tools()).tools}
+    assert after == before - {"test_dynamic_tool"}, after
 
 
 def run_everything_client(node_bin: Path, server: HttpServer, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:

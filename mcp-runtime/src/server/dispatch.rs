@@ -34,6 +34,10 @@ pub(crate) struct Peer {
     pub(crate) requests: std::sync::Arc<crate::server::client_requests::ClientRequests>,
     /// Fires when the peer goes away (end of input): its subscriptions end.
     pub(crate) closing: CancellationToken,
+    /// Where messages that belong to no request go (a legacy Streamable HTTP session's
+    /// `GET` stream); `None` when that is the connection every reply takes (stdio,
+    /// HTTP+SSE).
+    pub(crate) standalone: Option<Outbound>,
 }
 
 impl Peer {
@@ -119,7 +123,8 @@ impl Server {
         if method == "initialize" && modern_meta(&params).is_none() {
             return Outcome::Reply(match initialize(self, &params, &peer.session) {
                 Ok(result) => {
-                    let guard = self.core().listeners.add(notify.clone(), None);
+                    let announce = peer.standalone.as_ref().unwrap_or(notify).clone();
+                    let guard = self.core().listeners.add(announce, None);
                     peer.session.listen(guard);
                     Reply::ok(result_value_message(&id, &result))
                 }

@@ -6,6 +6,8 @@
 #[cfg(feature = "http")]
 pub mod http;
 pub mod stdio;
+#[cfg(unix)]
+mod stdio_pipes;
 
 use std::fmt;
 use std::str::FromStr;

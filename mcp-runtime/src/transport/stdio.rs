@@ -28,6 +28,12 @@ impl Server {
     /// # }
     /// ```
     pub async fn serve_stdio(self) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            let (input, output, _restorer) = super::stdio_pipes::open();
+            self.serve_io(input, output).await
+        }
+        #[cfg(not(unix))]
         self.serve_io(tokio::io::stdin(), tokio::io::stdout()).await
     }
 

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::context::Identity;
@@ -25,6 +26,9 @@ pub(crate) struct HttpSession {
     pub(crate) closed: CancellationToken,
     /// Whether a `GET /mcp` stream is open.
     pub(crate) stream_open: AtomicBool,
+    /// Messages for the `GET /mcp` stream (Streamable HTTP sessions), kept while no
+    /// stream is open; the open stream holds the receiver.
+    pub(crate) standalone: Mutex<Option<mpsc::Receiver<Vec<u8>>>>,
     last_used: Mutex<Instant>,
 }
 
@@ -60,11 +64,23 @@ impl SessionStore {
             return Err(TooManySessions);
         }
         let id = new_id().ok_or(TooManySessions)?;
+        let mut peer = Peer::with_identity(identity);
+        // An HTTP+SSE session's stream carries everything; a Streamable HTTP session
+        // sends what belongs to no request on its `GET` stream.
+        let standalone = match outbound {
+            Some(_) => None,
+            None => {
+                let (sender, receiver) = Outbound::channel();
+                peer.standalone = Some(sender);
+                Some(receiver)
+            }
+        };
         let session = Arc::new(HttpSession {
-            peer: Peer::with_identity(identity),
+            peer,
             outbound,
             closed: CancellationToken::new(),
             stream_open: AtomicBool::new(false),
+            standalone: Mutex::new(standalone),
             last_used: Mutex::new(Instant::now()),
         });
         sessions.insert(id.clone(), Arc::clone(&session));

@@ -256,6 +256,11 @@ pub(crate) async fn get(
     }
     let (sender, response) = sse::stream();
     let closing = state.drain.streams_closing();
+    let mut queue = session
+        .standalone
+        .lock()
+        .ok()
+        .and_then(|mut slot| slot.take());
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(KEEP_ALIVE);
         ticker.tick().await;
@@ -264,6 +269,11 @@ pub(crate) async fn get(
                 () = closing.cancelled() => break,
                 () = session.closed.cancelled() => break,
                 () = sender.closed() => break,
+                Some(message) = next_message(&mut queue) => {
+                    if sender.send(Ok(sse::message_event(&message))).await.is_err() {
+                        break;
+                    }
+                }
                 _ = ticker.tick() => {
                     if sender.send(Ok(sse::keep_alive())).await.is_err() {
                         break;
@@ -271,11 +281,23 @@ pub(crate) async fn get(
                 }
             }
         }
+        // Messages sent while no stream is open wait for the next one.
+        if let Ok(mut slot) = session.standalone.lock() {
+            *slot = queue;
+        }
         session
             .stream_open
             .store(false, std::sync::atomic::Ordering::Release);
     });
     response
+}
+
+/// The next message for a session's `GET` stream; never, for a session without a queue.
+async fn next_message(queue: &mut Option<mpsc::Receiver<Vec<u8>>>) -> Option<Vec<u8>> {
+    match queue {
+        Some(queue) => queue.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// `DELETE /mcp`: ends a legacy session.
