@@ -1,4 +1,5 @@
-"""Streamable HTTP in front of stdio MCP servers: each session gets a fresh stdio server.
+"""Streamable HTTP in front of stdio MCP servers: one shared stdio server for 2026-07-28
+requests, a fresh one for each legacy session.
 
 The official conformance suite only speaks HTTP. This bridge lets it test a server's stdio
 transport: it serves Streamable HTTP at `/mcp` on 127.0.0.1 and forwards every message,
@@ -9,16 +10,27 @@ one JSON line at a time, to a child process speaking stdio (by default
     `MCP-Protocol-Version` header or in `_meta`) spawns a fresh child, forwards the
     message and returns the child's reply. When the reply is a result, the bridge mints a
     session id (`Mcp-Session-Id`) bound to that child; otherwise the child is ended.
-  * `POST` with `Mcp-Session-Id` goes to that session's child. A request waits for the
-    child's reply with the same id. Notifications and responses are forwarded and get
-    `202`.
-  * Any other `POST` without a session (a 2026-07-28 request, or a body that is not
-    JSON-RPC) goes to a child of its own, which is ended after the reply. Sessionless
-    notifications and responses get `202` and reach no child (a stateless server has no
-    one to deliver them to).
-  * A reply is JSON, unless the child wrote a message (progress, a log, a request to the
-    client) before it and the client accepts `text/event-stream`: then the response is an
-    SSE stream of those messages, ending with the reply.
+  * `POST` with `Mcp-Session-Id` goes to that session's child, unchanged. A request waits
+    for the child's reply with the same id. Notifications and responses are forwarded
+    and get `202`.
+  * A sessionless `POST` of a single request whose id is a string or an integer (a
+    2026-07-28 request) goes to the shared child: ONE long-lived stdio server, started
+    with the first such request and started again by the next one after it exits, that
+    serves the sessionless requests of every HTTP client concurrently over its one
+    stdin/stdout, as a stdio client with many requests in flight would (see
+    "Multiplexing" below).
+  * Any other sessionless `POST` (a batch, a body that is not JSON-RPC, a request whose
+    id is neither a string nor an integer, and any `initialize`, which would open a
+    legacy session inside the shared child) goes to a child of its own, which is ended
+    after the reply. Sessionless notifications get `202` and reach no child (a client's
+    `notifications/cancelled` names its own id, which the bridge cannot tell apart from
+    another client's; over HTTP a client cancels by hanging up). A sessionless response
+    gets `202` and is forwarded to the shared child only if it answers a request that
+    child wrote (there should be none, see below); else it reaches no child.
+  * A reply is JSON, unless the child wrote a message routed to the request (progress, a
+    log, a subscription notification, a request to the client) before it and the client
+    accepts `text/event-stream`: then the response is an SSE stream of those messages,
+    ending with the reply.
   * `GET` with a session opens the session's standalone SSE stream (messages the child
     writes while no request is in flight); `DELETE` ends the child. Both are `405`
     without a session and `404` for an unknown one.
@@ -31,16 +43,51 @@ requests also `404` for -32601, and `400` for -32602 when the request lacks a re
 HTTP-only checks (Origin, `Mcp-Method`/`Mcp-Name` against the body, resumable SSE) are
 not done here: they belong to an HTTP transport, not to stdio.
 
-Where does a message the child writes go, besides replies (routed by id)? A
-`notifications/progress` goes to the request that carries its progress token; anything
-else goes to the only (or else the oldest) request in flight in the session, and with
-none in flight to the session's `GET` stream if one is open (else it is dropped).
+Multiplexing (the shared child). Requests from different HTTP clients may carry the same
+JSON-RPC id, and so may their progress tokens, so the bridge rewrites both on the way in:
+each request gets a bridge-unique integer id (1, 2, 3, ... per shared child), and a
+`_meta.progressToken` that is a string or an integer is replaced by that same integer.
+The bridge remembers (HTTP request, original id, original token) and restores them in
+what it hands back. What the shared child writes is routed like this:
 
-A client that hangs up while waiting stops the wait: a sessionless child then gets the
-stdio form of hanging up (its stdin closes; it answers what is in flight and exits), a
-session's child is left alone (its late reply is dropped). Sessions whose client never
-sends `DELETE` end after `--session-idle` seconds without traffic. Replies the child does
-not give within `--timeout` seconds are answered `504`.
+  * a response: to the request with its (rewritten) id, with the original id restored;
+  * a message whose `params._meta` has `io.modelcontextprotocol/subscriptionId`: to the
+    `subscriptions/listen` request with that (rewritten) id, with the original id
+    restored in that field. The 2026-07-28 spec has every message of a listen stream
+    carry the JSON-RPC id of the listen request there (`basic/patterns/subscriptions`),
+    and `mcp` puts it on the acknowledgement, on each `notifications/*/list_changed`, and
+    in the `_meta` of the completion result that ends a subscription; that result's
+    field is restored too. Tagged messages of a subscription no longer in flight are
+    dropped;
+  * `notifications/progress`: to the request that carries its (rewritten) token, with
+    the original token restored; progress for no request in flight is dropped;
+  * `notifications/cancelled` naming a listen request: the server ended that
+    subscription (the stdio form, `basic/patterns/cancellation`); the bridge ends the
+    listen request's SSE stream (the HTTP form) without forwarding the notification;
+  * anything else (a `notifications/message` log, which carries no request id on stdio;
+    a request to the client): to the oldest request in flight that is not a listen
+    request (listen streams carry only their own subscription's messages, and logs are
+    request-scoped), preferring for a log the oldest one that set
+    `io.modelcontextprotocol/logLevel` (the server may log only for those); with none in
+    flight it is dropped. With several such requests in flight a log may so reach the
+    wrong one: stdio gives no way to tell. A 2026-07-28 server writes no requests to the
+    client (input requests are `input_required` results), so that case should not occur.
+
+A `subscriptions/listen` request is exempt from `--timeout`: its stream stays open, with
+an SSE comment every 15 s of silence, until the server ends it or the client hangs up.
+
+A client that hangs up while waiting (or whose request gets no reply within `--timeout`)
+stops the wait. For the shared child the bridge then sends
+`notifications/cancelled` with the rewritten id, the 2026-07-28 way to cancel a request
+on stdio and to end a subscription (`basic/transports/stdio`, "Cancellation"); a late
+reply is dropped. A child of its own gets the stdio form of hanging up (its stdin
+closes; it answers what is in flight and exits); a session's child is left alone (its
+late reply is dropped). Sessions whose client never sends `DELETE` end after
+`--session-idle` seconds without traffic (the shared child does not expire). Replies the
+child does not give within `--timeout` seconds are answered `504`. If the shared child
+exits, the requests in flight in it are answered `502` (or their SSE streams end) and
+their subscriptions are gone, as after any stdio server restart; the next sessionless
+request starts a new one.
 
 Usage (prints `bridging MCP at http://127.0.0.1:PORT/mcp` on stdout once it listens):
 
@@ -49,10 +96,10 @@ Usage (prints `bridging MCP at http://127.0.0.1:PORT/mcp` on stdout once it list
 The default command is `$EVERYTHING_BIN --transport stdio` (or
 `target/debug/everything --transport stdio`). SIGTERM or SIGINT ends every child and
 exits. Children inherit the bridge's environment and write their stderr to the bridge's
-stderr. Since successive sessionless requests meet different children, like replicas
-behind a load balancer, state a server hands a client to send back (a sealed 2026-07-28
-`requestState`) must be verifiable by its siblings: for `mcp` servers, give the bridge
-an `MCP_STATE_SECRET`.
+stderr. Since every 2026-07-28 request meets the same process, a sealed `requestState`
+a server hands a client comes back to the process that sealed it: no shared key
+(`MCP_STATE_SECRET` for `mcp` servers) is needed, except for states to survive a restart
+of the shared child.
 """
 
 from __future__ import annotations
@@ -82,6 +129,9 @@ MODERN_VERSION = "2026-07-28"
 PROTOCOL_VERSION_KEY = "io.modelcontextprotocol/protocolVersion"
 CLIENT_CAPABILITIES_KEY = "io.modelcontextprotocol/clientCapabilities"
 REQUIRED_META_KEYS = (PROTOCOL_VERSION_KEY, CLIENT_CAPABILITIES_KEY)
+SUBSCRIPTION_ID_KEY = "io.modelcontextprotocol/subscriptionId"
+LOG_LEVEL_KEY = "io.modelcontextprotocol/logLevel"
+LISTEN = "subscriptions/listen"
 
 # JSON-RPC error codes that decide an HTTP status.
 PARSE_ERROR = -32700
@@ -96,7 +146,7 @@ BAD_REQUEST_CODES = frozenset(
 )
 
 KEEP_ALIVE_SECONDS = 15.0
-"""How often an idle `GET` stream sends an SSE comment."""
+"""How often an idle `GET` stream, or a silent `subscriptions/listen` stream, sends an SSE comment."""
 
 POLL_SECONDS = 0.25
 """How often a handler waiting for the child checks whether its client hung up."""
@@ -120,13 +170,24 @@ def is_request(message: Any) -> bool:
     return isinstance(message, dict) and "method" in message and "id" in message
 
 
-def progress_token(message: Any) -> str | None:
-    """The `_meta.progressToken` of a request, as an id key."""
+def is_plain_id(value: Any) -> bool:
+    """Whether a value is a valid JSON-RPC id or progress token: a string or an integer."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def meta_of(message: Any) -> dict[str, Any] | None:
+    """The `params._meta` object of a message, if it has one."""
     params = message.get("params") if isinstance(message, dict) else None
     meta = params.get("_meta") if isinstance(params, dict) else None
-    if isinstance(meta, dict) and "progressToken" in meta:
-        return id_key(meta["progressToken"])
-    return None
+    return meta if isinstance(meta, dict) else None
+
+
+def encode(message: Any) -> bytes:
+    """One message as one compact JSON line (without the newline)."""
+    try:
+        return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate: escape it rather than write bad UTF-8
+        return json.dumps(message, separators=(",", ":")).encode()
 
 
 def lacks_required_meta(message: Any) -> bool:
@@ -163,11 +224,24 @@ def http_status(reply: Any, request: Any, stateless: bool) -> int:
 
 
 class Exchange:
-    """One forwarded request: the messages routed to it, then its reply."""
+    """One forwarded request: the messages routed to it, then its reply.
+
+    `wire_id` and `token` are the request's id and progress token as the child sees them
+    (rewritten for the shared child); `original_id` and `original_token` are the client's.
+    """
 
     def __init__(self, request: Any) -> None:
         self.request = request
-        self.token = progress_token(request)
+        self.listen = is_request(request) and request["method"] == LISTEN
+        self.original_id = request["id"] if is_request(request) else None
+        self.wire_id = self.original_id
+        meta = meta_of(request)
+        self.has_token = meta is not None and "progressToken" in meta
+        self.original_token = meta["progressToken"] if meta is not None and self.has_token else None
+        self.token = id_key(self.original_token) if self.has_token else None
+        """The progress token as the child sees it, as an id key (None without one)."""
+        self.logs = meta is not None and LOG_LEVEL_KEY in meta
+        """Whether the request asked for log messages (`io.modelcontextprotocol/logLevel`)."""
         self.events: queue.Queue[tuple[str, bytes | None]] = queue.Queue()
 
     def put(self, kind: str, line: bytes | None) -> None:
@@ -175,19 +249,29 @@ class Exchange:
 
 
 class Child:
-    """One stdio server process, its stdin writer, and the reader routing what it writes."""
+    """One stdio server process, its stdin writer, and the reader routing what it writes.
 
-    def __init__(self, command: list[str], registry: Children) -> None:
+    A multiplexed child (the shared one) serves many HTTP clients: requests are sent with
+    `send_request`, which gives them bridge-unique ids and progress tokens, and what it
+    writes is restored to the clients' ids and tokens on the way back.
+    """
+
+    def __init__(self, command: list[str], registry: Children, multiplexed: bool = False) -> None:
         self.registry = registry
+        self.multiplexed = multiplexed
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, bufsize=0,
         )
         self.lock = threading.Lock()
         self.pending: dict[str, Exchange] = {}
-        """Requests in flight by id key, in the order they were sent."""
+        """Requests in flight by (wire) id key, in the order they were sent."""
         self.batches: collections.deque[Exchange] = collections.deque()
         """Batch requests and unparseable bodies in flight, answered in order."""
         self.standalone: queue.Queue[bytes | None] | None = None
+        self.last_wire_id = 0
+        """The last id `send_request` gave (multiplexed children)."""
+        self.asked: set[str] = set()
+        """Id keys of requests to the client this (multiplexed) child wrote, not yet answered."""
         self.closed = threading.Event()
         self.last_active = time.monotonic()
         self.reader = threading.Thread(target=self._read, daemon=True, name=f"child-{self.process.pid}")
@@ -197,22 +281,49 @@ class Child:
     def pid(self) -> int:
         return self.process.pid
 
+    def _write(self, line: bytes) -> None:
+        """Writes one line; the lock is held."""
+        if self.closed.is_set():
+            raise BrokenPipeError("the stdio server has exited")
+        self.last_active = time.monotonic()
+        assert self.process.stdin is not None
+        self.process.stdin.write(line)
+        self.process.stdin.flush()
+
     def send(self, body: bytes, exchange: Exchange | None = None, batch: bool = False) -> None:
         """Writes one message as one line, registering the exchange its reply goes to first."""
         line = b" ".join(body.splitlines()).strip() + b"\n"
         with self.lock:
-            if self.closed.is_set():
-                raise BrokenPipeError("the stdio server has exited")
-            self.last_active = time.monotonic()
-            if exchange is not None:
+            if exchange is not None and not self.closed.is_set():
                 if batch:
                     self.batches.append(exchange)
                 else:
                     self.pending[id_key(exchange.request["id"])] = exchange
-            assert self.process.stdin is not None
             try:
-                self.process.stdin.write(line)
-                self.process.stdin.flush()
+                self._write(line)
+            except OSError:
+                self._forget(exchange)
+                raise
+
+    def send_request(self, exchange: Exchange) -> None:
+        """Multiplexed: writes the exchange's request under a bridge-unique id, its progress
+        token (a string or an integer) replaced by that id, and registers the exchange."""
+        with self.lock:
+            if self.closed.is_set():
+                raise BrokenPipeError("the stdio server has exited")
+            self.last_wire_id += 1
+            wire_id = self.last_wire_id
+            message = dict(exchange.request)
+            message["id"] = wire_id
+            if exchange.has_token and is_plain_id(exchange.original_token):
+                params = dict(message["params"])
+                params["_meta"] = {**params["_meta"], "progressToken": wire_id}
+                message["params"] = params
+                exchange.token = id_key(wire_id)
+            exchange.wire_id = wire_id
+            self.pending[id_key(wire_id)] = exchange
+            try:
+                self._write(encode(message) + b"\n")
             except OSError:
                 self._forget(exchange)
                 raise
@@ -221,14 +332,44 @@ class Child:
         with self.lock:
             self._forget(exchange)
 
-    def _forget(self, exchange: Exchange | None) -> None:
+    def _forget(self, exchange: Exchange | None) -> bool:
+        """Stops routing to an exchange; whether it was still in flight."""
         if exchange is None:
-            return
+            return False
+        found = False
         for key, value in list(self.pending.items()):
             if value is exchange:
                 del self.pending[key]
+                found = True
         if exchange in self.batches:
             self.batches.remove(exchange)
+            found = True
+        return found
+
+    def cancel(self, exchange: Exchange, reason: str) -> None:
+        """Stops routing to an exchange whose client is gone (or out of time). A multiplexed
+        child is sent `notifications/cancelled` for the request, if it was still in
+        flight (for a `subscriptions/listen` request, that ends the subscription)."""
+        with self.lock:
+            if not self._forget(exchange) or not self.multiplexed or self.closed.is_set():
+                return
+            cancelled = {
+                "jsonrpc": "2.0", "method": "notifications/cancelled",
+                "params": {"requestId": exchange.wire_id, "reason": reason},
+            }
+            try:
+                self._write(encode(cancelled) + b"\n")
+            except OSError:
+                pass
+
+    def take_asked(self, request_id: Any) -> bool:
+        """Whether the child asked the client a request with this id (forgetting it)."""
+        with self.lock:
+            key = id_key(request_id)
+            if key in self.asked:
+                self.asked.discard(key)
+                return True
+            return False
 
     def idle_for(self) -> float:
         """Seconds since the last message was sent, or 0 while anything is in flight or streaming."""
@@ -267,6 +408,7 @@ class Child:
             waiting = list(self.pending.values()) + list(self.batches)
             self.pending.clear()
             self.batches.clear()
+            self.asked.clear()
             stream = self.standalone
         for exchange in waiting:
             exchange.put("closed", None)
@@ -276,35 +418,72 @@ class Child:
 
     def _route(self, message: Any, line: bytes) -> None:
         with self.lock:
-            if isinstance(message, list):
-                target = self.batches.popleft() if self.batches else None
-                if target is not None:
-                    target.put("reply", line)
-                    return
-            elif isinstance(message, dict) and "method" not in message:
-                key = id_key(message.get("id"))
-                target = self.pending.pop(key, None)
-                if target is None and message.get("id") is None and self.batches:
-                    target = self.batches.popleft()
-                if target is not None:
-                    target.put("reply", line)
-                    return
-            else:
-                target = None
-                if message.get("method") == "notifications/progress":
-                    params = message.get("params")
-                    token = id_key(params.get("progressToken")) if isinstance(params, dict) else None
-                    target = next((e for e in self.pending.values() if e.token == token), None)
-                if target is None:
-                    in_flight = list(self.pending.values()) + list(self.batches)
-                    target = in_flight[0] if in_flight else None
-                if target is not None:
-                    target.put("message", line)
-                    return
-                if self.standalone is not None:
-                    self.standalone.put(line)
-                    return
+            target, kind, out = self._target(message, line)
+            if target is not None:
+                target.put(kind, out)
+                return
+            if kind == "message" and self.standalone is not None:
+                self.standalone.put(out)
+                return
         log(f"child {self.pid}: no one to deliver to, dropped {line[:200]!r}")
+
+    def _target(self, message: Any, line: bytes) -> tuple[Exchange | None, str, bytes]:
+        """Where a message goes, as what kind of event, and its bytes (ids restored); the
+        lock is held. A None target with kind "message" may go to the standalone stream."""
+        if isinstance(message, list):
+            return (self.batches.popleft() if self.batches else None), "reply", line
+        if not isinstance(message, dict):
+            return None, "dropped", line
+        if "method" not in message:
+            target = self.pending.pop(id_key(message.get("id")), None)
+            if target is None and message.get("id") is None and self.batches:
+                target = self.batches.popleft()
+            if target is None or not self.multiplexed:
+                return target, "reply", line
+            message["id"] = target.original_id
+            result = message.get("result")
+            meta = result.get("_meta") if isinstance(result, dict) else None
+            if target.listen and isinstance(meta, dict) and meta.get(SUBSCRIPTION_ID_KEY) == target.wire_id:
+                meta[SUBSCRIPTION_ID_KEY] = target.original_id
+            return target, "reply", encode(message)
+
+        method = message["method"]
+        params = message.get("params")
+        meta = meta_of(message)
+        if meta is not None and SUBSCRIPTION_ID_KEY in meta:
+            # A message of a subscriptions/listen stream: it names the listen request.
+            target = self.pending.get(id_key(meta[SUBSCRIPTION_ID_KEY]))
+            if target is None:
+                return None, "dropped", line
+            if self.multiplexed:
+                meta[SUBSCRIPTION_ID_KEY] = target.original_id
+                line = encode(message)
+            return target, "message", line
+        if method == "notifications/progress" and isinstance(params, dict):
+            token = id_key(params.get("progressToken"))
+            target = next((e for e in self.pending.values() if e.token == token), None)
+            if target is not None:
+                if self.multiplexed:
+                    params["progressToken"] = target.original_token
+                    line = encode(message)
+                return target, "message", line
+            if self.multiplexed:
+                return None, "dropped", line
+        if method == "notifications/cancelled" and "id" not in message and isinstance(params, dict):
+            # The server ends a subscription (stdio); over HTTP it closes the stream.
+            target = self.pending.get(id_key(params.get("requestId")))
+            if target is not None and target.listen:
+                self._forget(target)
+                return target, "ended", line
+        in_flight = [e for e in [*self.pending.values(), *self.batches] if not e.listen]
+        if method == "notifications/message":
+            in_flight = [e for e in in_flight if e.logs] or in_flight
+        target = in_flight[0] if in_flight else None
+        if target is None and self.multiplexed:
+            return None, "dropped", line
+        if target is not None and self.multiplexed and "id" in message:
+            self.asked.add(id_key(message["id"]))
+        return target, "message", line
 
     def end(self) -> None:
         """Closes stdin (the server answers what is in flight and exits), then kills."""
@@ -320,34 +499,60 @@ class Child:
             log(f"child {self.pid} did not exit {EXIT_GRACE_SECONDS} s after its stdin closed: killing it")
             self.process.kill()
             self.process.wait()
-        self.reader.join(EXIT_GRACE_SECONDS)
+        if self.reader is not threading.current_thread():
+            self.reader.join(EXIT_GRACE_SECONDS)
 
 
 class Children:
-    """Every child alive, and the sessions naming some of them."""
+    """Every child alive, the sessions naming some of them, and the shared child."""
 
     def __init__(self, command: list[str]) -> None:
         self.command = command
         self.lock = threading.Lock()
         self.alive: set[Child] = set()
         self.sessions: dict[str, Child] = {}
+        self.shared_child: Child | None = None
         self.spawned = 0
         self.stopping = False
 
     def spawn(self) -> Child:
         with self.lock:
-            if self.stopping:
-                raise RuntimeError("the bridge is shutting down")
-            child = Child(self.command, self)
-            self.alive.add(child)
-            self.spawned += 1
+            return self._spawn(multiplexed=False)
+
+    def _spawn(self, multiplexed: bool) -> Child:
+        """A new child; the lock is held."""
+        if self.stopping:
+            raise RuntimeError("the bridge is shutting down")
+        child = Child(self.command, self, multiplexed=multiplexed)
+        self.alive.add(child)
+        self.spawned += 1
         return child
 
+    def shared(self) -> Child:
+        """The shared child of sessionless requests, started now if none is running."""
+        with self.lock:
+            child = self.shared_child
+            if child is None or child.closed.is_set() or child.process.poll() is not None:
+                child = self._spawn(multiplexed=True)
+                self.shared_child = child
+            return child
+
+    def current_shared(self) -> Child | None:
+        with self.lock:
+            return self.shared_child
+
     def exited(self, child: Child) -> None:
+        """Called by a child's reader when the child closed its stdout."""
         with self.lock:
             for session_id, owner in list(self.sessions.items()):
                 if owner is child:
                     del self.sessions[session_id]
+            if child is self.shared_child:
+                self.shared_child = None
+            if not child.multiplexed or self.stopping:
+                return  # reaped by its handler, DELETE, expiry, or at the latest stop_all
+        log(f"the shared stdio server {child.pid} has exited; the next sessionless request starts another")
+        threading.Thread(target=self.reap, args=(child,), daemon=True, name=f"reap-{child.pid}").start()
 
     def reap(self, child: Child) -> None:
         child.end()
@@ -497,22 +702,27 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self.forward(child, body, message, parsed, stateless=False)
             return
-        if is_request(message) and message["method"] == "initialize" and not self.is_modern(message):
-            self.initialize(body, message)
+        if is_request(message) and message["method"] == "initialize":
+            if not self.is_modern(message):
+                self.initialize(body, message)
+            else:
+                # Never on the shared child: without `_meta` it would open a legacy
+                # session inside it.
+                self.one_shot(body, message, parsed)
             return
         if isinstance(message, dict) and not is_request(message):
-            # A sessionless notification or response: a stateless server has no one to
-            # deliver it to.
-            self.send_empty(202)
+            self.sessionless_message(body, message)
+            return
+        if is_request(message) and is_plain_id(message["id"]):
+            self.shared(body, message)
             return
         self.one_shot(body, message, parsed)
 
     def is_modern(self, message: dict[str, Any]) -> bool:
         header = self.headers.get("MCP-Protocol-Version") or ""
-        params = message.get("params")
-        meta = params.get("_meta") if isinstance(params, dict) else None
+        meta = meta_of(message)
         modern_header = re.fullmatch(r"\d{4}-\d\d-\d\d", header) is not None and header >= MODERN_VERSION
-        return modern_header or (isinstance(meta, dict) and PROTOCOL_VERSION_KEY in meta)
+        return modern_header or (meta is not None and PROTOCOL_VERSION_KEY in meta)
 
     def initialize(self, body: bytes, message: dict[str, Any]) -> None:
         children = self.server.children
@@ -534,6 +744,29 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             if "id" not in minted:
                 children.reap(child)
+
+    def shared(self, body: bytes, message: dict[str, Any]) -> None:
+        """A sessionless request, on the shared child."""
+        try:
+            child = self.server.children.shared()
+        except (OSError, RuntimeError) as exc:
+            self.send_error_reply(503, -32603, f"could not start the stdio server: {exc}")
+            return
+        self.exchange(child, body, message, stateless=True)
+
+    def sessionless_message(self, body: bytes, message: dict[str, Any]) -> None:
+        """A sessionless notification or response: `202`. Only a response to a request the
+        shared child wrote reaches a child (a stateless server has no one else to
+        deliver it to)."""
+        if "method" not in message:
+            child = self.server.children.current_shared()
+            if child is not None and child.take_asked(message.get("id")):
+                try:
+                    child.send(body)
+                except OSError:
+                    self.send_error_reply(503, -32603, "the stdio server has exited")
+                    return
+        self.send_empty(202)
 
     def one_shot(self, body: bytes, message: Any, parsed: bool) -> None:
         children = self.server.children
@@ -564,40 +797,55 @@ class Handler(BaseHTTPRequestHandler):
         """Sends a request to the child and answers with its reply (JSON or SSE)."""
         exchange = Exchange(message)
         try:
-            child.send(body, exchange, batch=not is_request(message))
+            if child.multiplexed:
+                child.send_request(exchange)
+            else:
+                child.send(body, exchange, batch=not is_request(message))
         except OSError:
             self.send_error_reply(503, -32603, "the stdio server has exited")
             return
-        deadline = time.monotonic() + self.server.reply_timeout
+        # A subscription lasts until one side ends it: no deadline.
+        deadline = None if exchange.listen else time.monotonic() + self.server.reply_timeout
         sse = self.accepts_sse()
         streaming = False
+        last_write = time.monotonic()
         held: list[bytes] = []
         try:
             while True:
-                remaining = deadline - time.monotonic()
+                # Without a deadline (a listen stream) time never runs out.
+                remaining = POLL_SECONDS * 2 if deadline is None else deadline - time.monotonic()
                 try:
                     kind, line = exchange.events.get(timeout=min(max(remaining, 0.0), POLL_SECONDS))
                 except queue.Empty:
                     if self.client_gone():
-                        # Nobody reads the reply any more; a sessionless child is ended
-                        # by the caller (closing its stdin, the stdio form of hanging up).
-                        child.forget(exchange)
+                        # Nobody reads the reply any more: the shared child is sent
+                        # notifications/cancelled; a child of its own is ended by the
+                        # caller (closing its stdin, the stdio form of hanging up).
+                        child.cancel(exchange, "the HTTP client hung up")
                         self.close_connection = True
                         return
                     if remaining > POLL_SECONDS:
+                        if streaming and time.monotonic() - last_write >= KEEP_ALIVE_SECONDS:
+                            self.write_chunk(b":\n\n")
+                            last_write = time.monotonic()
                         continue
-                    child.forget(exchange)
+                    child.cancel(exchange, f"no reply within {self.server.reply_timeout:g} s")
                     log(f"child {child.pid}: no reply within {self.server.reply_timeout} s to {body[:200]!r}")
                     if streaming:
                         self.end_sse()
                     else:
                         self.send_error_reply(504, -32603, f"the stdio server did not reply within {self.server.reply_timeout} s")
                     return
-                if kind == "closed":
+                if kind in ("closed", "ended"):
                     if streaming:
                         self.end_sse()
+                    elif kind == "ended" and sse:
+                        # The server ended a subscription before it sent anything.
+                        self.start_sse()
+                        self.end_sse()
                     else:
-                        self.send_error_reply(502, -32603, "the stdio server exited before replying")
+                        what = "exited" if kind == "closed" else "ended the request"
+                        self.send_error_reply(502, -32603, f"the stdio server {what} before replying")
                     return
                 assert line is not None
                 if kind == "message":
@@ -611,6 +859,7 @@ class Handler(BaseHTTPRequestHandler):
                         self.start_sse()
                         streaming = True
                     self.write_event(line)
+                    last_write = time.monotonic()
                     continue
                 reply = json.loads(line)
                 headers = on_reply(reply) if on_reply is not None else {}
@@ -626,8 +875,8 @@ class Handler(BaseHTTPRequestHandler):
                     self.send_body(http_status(reply, message, stateless), line, headers=headers)
                 return
         except OSError:
-            # The client went away: stop routing to this exchange.
-            child.forget(exchange)
+            # The client went away: stop routing to this exchange (and cancel it).
+            child.cancel(exchange, "the HTTP client hung up")
             self.close_connection = True
 
     def client_gone(self) -> bool:
@@ -724,7 +973,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a reply (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds to wait for a reply (default 60; subscriptions/listen waits indefinitely)")
     parser.add_argument("--session-idle", type=float, default=120.0,
                         help="seconds after which an idle session's child is ended (default 120)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request on stderr")

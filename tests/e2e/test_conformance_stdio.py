@@ -1,9 +1,15 @@
 """The official MCP conformance suite against `examples/everything` over stdio.
 
 The suite speaks only HTTP, so `stdio_bridge.py` stands in front of the stdio transport:
-it serves Streamable HTTP on 127.0.0.1 and gives each legacy session (and each
-2026-07-28 request) a fresh `everything --transport stdio`, forwarding messages line by
-line and adding framing only (see its docstring). Both pinned releases of the suite run
+it serves Streamable HTTP on 127.0.0.1, gives each legacy session a fresh
+`everything --transport stdio`, and serves every 2026-07-28 request with one shared,
+long-lived `everything --transport stdio`, multiplexing the requests of all HTTP clients
+over its stdin/stdout as one stdio client with many requests in flight would (ids and
+progress tokens rewritten to bridge-unique ones and restored on the way back, listen
+streams fed by `io.modelcontextprotocol/subscriptionId`, hang-ups sent on as
+`notifications/cancelled`). It forwards messages line by line and adds framing only (see
+its docstring). So a `subscriptions/listen` stream hears of the tool-list change another
+request makes, as over HTTP. Both pinned releases of the suite run
 every server scenario that is not HTTP-specific, one `conformance server --scenario S`
 run each, against one bridge per release:
 
@@ -19,9 +25,11 @@ passes (stale), so every scenario run must exit 0. The scenarios of HTTP_ONLY_SC
 do not run at all; the test checks that each of them, and each scenario of the baseline,
 still exists in the pinned release.
 
-Every stdio server inherits the bridge's environment, with one `MCP_STATE_SECRET` per run:
-the servers answering one client's successive 2026-07-28 requests are like replicas
-behind a load balancer, and must open each other's sealed `requestState`.
+The bridge, and so every stdio server, runs without MCP_* variables, so without
+`MCP_STATE_SECRET`: the one process answering every 2026-07-28 request opens the
+`requestState`s it sealed with its own random key (a retry meeting another process would
+fail, so the suite's multi round-trip scenarios also check that the bridge keeps them on
+one process).
 
 At the end the bridge is stopped with SIGTERM (it ends every child), then its whole
 process group is killed, and the test checks that no process of that group is left.
@@ -34,7 +42,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -170,10 +177,10 @@ def start_bridge(stderr_path: Path) -> Bridge:
     try:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-            # Sessionless requests each meet a fresh stdio server, like replicas behind a
-            # load balancer: they share the key that seals 2026-07-28 `requestState`s
-            # (a random one per run), so a retry can be opened by the next server.
-            env={**child_env(), "RUST_BACKTRACE": "1", "MCP_STATE_SECRET": secrets.token_hex(32)},
+            # No MCP_* variables (child_env), so no MCP_STATE_SECRET: every sessionless
+            # request meets the same stdio server, which opens the 2026-07-28
+            # `requestState`s it sealed with its own key.
+            env={**child_env(), "RUST_BACKTRACE": "1"},
             start_new_session=True,  # its own process group: the stdio servers join it
         )
     finally:

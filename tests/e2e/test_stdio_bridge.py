@@ -1,19 +1,34 @@
 """Self-tests of stdio_bridge.py against a scripted stdio server; need no binary.
 
-The scripted server (FAKE_SERVER) answers every request with its own pid, so the tests
-see which child served what; `progress` sends a progress notification before its reply,
-and `fail` replies with the error code it is given.
+The scripted server (FAKE_SERVER) handles each request in a thread of its own (so many
+can be in flight at once, as on the bridge's shared child) and answers with its pid and
+the id and progress token it saw (`wire_id`, `wire_token`), so the tests see which child
+served what and that the bridge rewrote ids on the shared child. Methods:
+`sleep` waits `seconds` then answers with `value`; `progress` sends a progress
+notification (message `value`) before its reply, after `seconds`; `fail` replies with the
+error code it is given; `ask` sends a request to the client and answers with the
+client's response; `subscriptions/listen` acknowledges with the listen request's id in
+`_meta` (as the 2026-07-28 spec says) and stays open until cancelled;
+`trigger` sends `notifications/tools/list_changed` to every open listen, tagged likewise;
+`log` sends a `notifications/message` with `value` before its reply; `hang` never
+answers; `cancellations` lists the `tag` params of the requests cancelled so far (by a
+`notifications/cancelled` naming their id); `die` exits at once. A batch is answered
+with the pid for each request in it.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,28 +41,93 @@ from test_conformance_stdio import process_group_members
 BRIDGE = Path(__file__).resolve().parent / "stdio_bridge.py"
 
 FAKE_SERVER = r"""
-import json, os, sys
-for line in sys.stdin:
-    message = json.loads(line)
-    if "id" not in message or "method" not in message:
-        continue
-    params = message.get("params") or {}
-    def send(payload):
+import json, os, sys, threading, time
+lock = threading.Lock()
+requests = {}      # id key -> (method, params, cancelled event)
+listens = {}       # id key -> listen id
+cancelled_tags = []
+answers = {}       # id key of our request to the client -> [event, response]
+
+def key(value):
+    return json.dumps(value, sort_keys=True)
+
+def send(payload):
+    with lock:
         sys.stdout.write(json.dumps(payload) + "\n")
         sys.stdout.flush()
-    if message["method"] == "ask":
+
+def handle(message):
+    method, id_ = message["method"], message["id"]
+    params = message.get("params") or {}
+    meta = params.get("_meta") or {}
+    seen = {"pid": os.getpid(), "wire_id": id_, "wire_token": meta.get("progressToken")}
+    done = requests[key(id_)][2]
+    if method == "ask":
         # A request to the client; the reply waits for the client's response.
+        answers[key("s1")] = [threading.Event(), None]
         send({"jsonrpc": "2.0", "id": "s1", "method": "elicitation/create", "params": {}})
-        answer = json.loads(sys.stdin.readline())
-        send({"jsonrpc": "2.0", "id": message["id"], "result": {"answer": answer.get("result")}})
-        continue
-    if message["method"] == "progress":
-        token = params["_meta"]["progressToken"]
-        send({"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progressToken": token, "progress": 1}})
-    if message["method"] == "fail":
-        send({"jsonrpc": "2.0", "id": message["id"], "error": {"code": params["code"], "message": "failed"}})
+        answers[key("s1")][0].wait()
+        send({"jsonrpc": "2.0", "id": id_, "result": {"answer": answers[key("s1")][1].get("result")}})
+        return
+    if method == "subscriptions/listen":
+        tag = {"io.modelcontextprotocol/subscriptionId": id_}
+        send({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged",
+              "params": {"_meta": tag, "notifications": params.get("notifications", {})}})
+        with lock:
+            listens[key(id_)] = id_
+        done.wait()
+        with lock:
+            listens.pop(key(id_), None)
+        return  # cancelled: no reply
+    if method == "hang":
+        done.wait()
+        return
+    if method == "die":
+        os._exit(3)
+    if method in ("sleep", "progress"):
+        if method == "progress":
+            send({"jsonrpc": "2.0", "method": "notifications/progress",
+                  "params": {"progressToken": meta["progressToken"], "progress": 1, "message": params.get("value")}})
+        time.sleep(params.get("seconds", 0))
+        seen["value"] = params.get("value")
+    if method == "trigger":
+        with lock:
+            ids = list(listens.values())
+        for listen_id in ids:
+            send({"jsonrpc": "2.0", "method": "notifications/tools/list_changed",
+                  "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": listen_id}}})
+    if method == "log":
+        send({"jsonrpc": "2.0", "method": "notifications/message", "params": {"level": "info", "data": params.get("value")}})
+        seen["value"] = params.get("value")
+    if method == "cancellations":
+        with lock:
+            seen["tags"] = list(cancelled_tags)
+    if method == "fail":
+        send({"jsonrpc": "2.0", "id": id_, "error": {"code": params["code"], "message": "failed"}})
     else:
-        send({"jsonrpc": "2.0", "id": message["id"], "result": {"pid": os.getpid()}})
+        send({"jsonrpc": "2.0", "id": id_, "result": seen})
+
+for line in sys.stdin:
+    message = json.loads(line)
+    if isinstance(message, list):
+        send([{"jsonrpc": "2.0", "id": m["id"], "result": {"pid": os.getpid()}} for m in message if "id" in m])
+        continue
+    if "method" not in message:
+        waiting = answers.get(key(message.get("id")))
+        if waiting is not None:
+            waiting[1] = message
+            waiting[0].set()
+        continue
+    if "id" not in message:
+        if message["method"] == "notifications/cancelled":
+            entry = requests.get(key(message["params"]["requestId"]))
+            if entry is not None:
+                with lock:
+                    cancelled_tags.append((entry[1] or {}).get("tag"))
+                entry[2].set()
+        continue
+    requests[key(message["id"])] = (message["method"], message.get("params"), threading.Event())
+    threading.Thread(target=handle, args=(message,), daemon=True).start()
 """
 
 META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
@@ -118,7 +198,9 @@ def test_session_keeps_one_child_until_delete(bridge_url: str) -> None:
     child = json.loads(body)["result"]["pid"]
     assert post(bridge_url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, **{"Mcp-Session-Id": session})[0] == 202
     status, _, body = post(bridge_url, request("tools/list", 2), **{"Mcp-Session-Id": session})
-    assert status == 200 and json.loads(body) == {"jsonrpc": "2.0", "id": 2, "result": {"pid": child}}
+    reply = json.loads(body)
+    # A session's child sees the client's own ids.
+    assert status == 200 and reply["id"] == 2 and reply["result"]["pid"] == child and reply["result"]["wire_id"] == 2
     # Legacy: an unknown method is a 200 with the error.
     status, _, body = post(bridge_url, request("fail", 3, code=-32601), **{"Mcp-Session-Id": session})
     assert status == 200 and json.loads(body)["error"]["code"] == -32601
@@ -146,17 +228,174 @@ def test_notifications_before_the_reply_make_a_stream(bridge_url: str) -> None:
     assert status == 200 and headers["content-type"] == "application/json" and json.loads(body)["id"] == 3
 
 
-def test_each_stateless_request_gets_a_fresh_child(bridge_url: str) -> None:
-    pids = []
-    for id_ in (1, 2):
-        status, headers, body = post(bridge_url, request("tools/list", id_, _meta=META), **{"MCP-Protocol-Version": "2026-07-28"})
+def modern(method: str, id_: Any = 1, **params: Any) -> dict[str, Any]:
+    """A 2026-07-28 request (sessionless)."""
+    meta = {**META, **params.pop("_meta", {})}
+    return request(method, id_, _meta=meta, **params)
+
+
+MODERN = {"MCP-Protocol-Version": "2026-07-28"}
+
+
+def open_stream(url: str, message: Any) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """POSTs a request and returns once the response starts (its first SSE event, for a stream)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+    connection.request("POST", parts.path, body=json.dumps(message),
+                       headers={"Content-Type": "application/json", "Accept": BOTH, **MODERN})
+    return connection, connection.getresponse()
+
+
+def next_event(response: http.client.HTTPResponse) -> dict[str, Any]:
+    while True:
+        line = response.readline()
+        assert line, "the SSE stream ended"
+        if line.startswith(b"data: "):
+            return json.loads(line[len(b"data: "):])
+
+
+def hang_up_after_sending(url: str, message: Any) -> None:
+    """Sends a POST, waits until the bridge has surely forwarded it, and closes the connection."""
+    parts = urllib.parse.urlsplit(url)
+    body = json.dumps(message).encode()
+    with socket.create_connection((parts.hostname, parts.port), timeout=20) as connection:
+        connection.sendall(
+            b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        time.sleep(0.5)
+
+
+def cancelled_tags(url: str, wanted: str) -> list[str]:
+    """The tags of the requests the shared child saw cancelled, once `wanted` is among them."""
+    deadline = time.monotonic() + 10
+    while True:
+        status, _, body = post(url, modern("cancellations", "c"), **MODERN)
+        assert status == 200
+        tags = json.loads(body)["result"]["tags"]
+        if wanted in tags or time.monotonic() > deadline:
+            return tags
+        time.sleep(0.1)
+
+
+def test_sessionless_requests_share_one_child_under_bridge_ids(bridge_url: str) -> None:
+    replies = []
+    for _ in range(2):
+        status, headers, body = post(bridge_url, modern("tools/list", 1), **MODERN)
         assert status == 200 and "mcp-session-id" not in headers
-        pids.append(json.loads(body)["result"]["pid"])
-    assert pids[0] != pids[1]
-    deadline = time.monotonic() + 10  # the bridge ends the child just after replying
-    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        replies.append(json.loads(body))
+    assert [r["id"] for r in replies] == [1, 1]
+    pids = {r["result"]["pid"] for r in replies}
+    wire_ids = [r["result"]["wire_id"] for r in replies]
+    assert len(pids) == 1 and alive(next(iter(pids))), "sessionless requests met different stdio servers"
+    assert all(isinstance(w, int) for w in wire_ids) and wire_ids[0] != wire_ids[1]
+    # String ids are restored as strings.
+    status, _, body = post(bridge_url, modern("tools/list", "x"), **MODERN)
+    assert status == 200 and json.loads(body)["id"] == "x" and json.loads(body)["result"]["pid"] in pids
+    # An initialize (which could open a legacy session) and a batch never reach the shared child.
+    status, _, body = post(bridge_url, modern("initialize", 1, protocolVersion="2026-07-28"), **MODERN)
+    assert json.loads(body)["result"]["pid"] not in pids
+    status, _, body = post(bridge_url, [modern("tools/list", 1)], **MODERN)
+    assert status == 200 and json.loads(body)[0]["result"]["pid"] not in pids
+
+
+def test_concurrent_clients_with_the_same_id_and_progress_token(bridge_url: str) -> None:
+    results: dict[str, Any] = {}
+
+    def call(value: str, seconds: float) -> None:
+        message = modern("progress", 7, seconds=seconds, value=value, _meta={"progressToken": "tok"})
+        status, headers, body = post(bridge_url, message, **MODERN)
+        results[value] = (status, headers["content-type"], sse_data(body), time.monotonic())
+
+    slow = threading.Thread(target=call, args=("a", 1.5))
+    slow.start()
+    time.sleep(0.3)  # "a" is in flight in the shared child when "b" arrives
+    call("b", 0.0)
+    slow.join(20)
+    assert results["b"][3] < results["a"][3], "the quick request waited for the slow one"
+    pids = set()
+    for value in ("a", "b"):
+        status, content_type, events, _ = results[value]
+        assert status == 200 and content_type == "text/event-stream"
+        progress, reply = events
+        assert progress["method"] == "notifications/progress"
+        assert progress["params"]["progressToken"] == "tok" and progress["params"]["message"] == value
+        assert reply["id"] == 7 and reply["result"]["value"] == value
+        # The child saw bridge-unique ids, and the id as progress token.
+        assert reply["result"]["wire_token"] == reply["result"]["wire_id"] != 7
+        pids.add(reply["result"]["pid"])
+    assert len(pids) == 1
+
+
+def test_listen_streams_hear_of_a_change_another_request_makes(bridge_url: str) -> None:
+    # Two clients listen, both with id 1; a third triggers the change, also with id 1.
+    streams = [open_stream(bridge_url, modern("subscriptions/listen", 1, tag=f"listen-{n}",
+                                              notifications={"toolsListChanged": True}))
+               for n in range(2)]
+    try:
+        for _, response in streams:
+            assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
+            ack = next_event(response)
+            assert ack["method"] == "notifications/subscriptions/acknowledged"
+            assert ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"] == 1
+        # Logs are request-scoped: a log goes to its request, never to a listen stream.
+        status, _, body = post(bridge_url, modern("log", 1, value="hello", _meta={"io.modelcontextprotocol/logLevel": "info"}), **MODERN)
+        assert status == 200 and [e.get("method") for e in sse_data(body)] == ["notifications/message", None]
+        status, _, body = post(bridge_url, modern("trigger", 1), **MODERN)
+        assert status == 200 and json.loads(body)["id"] == 1
+        for _, response in streams:
+            change = next_event(response)
+            assert change == {
+                "jsonrpc": "2.0", "method": "notifications/tools/list_changed",
+                "params": {"_meta": {"io.modelcontextprotocol/subscriptionId": 1}},
+            }
+    finally:
+        streams[0][0].close()
+    # Hanging up ends that subscription (notifications/cancelled for its id), not the other.
+    assert "listen-0" in cancelled_tags(bridge_url, "listen-0")
+    try:
+        status, _, _ = post(bridge_url, modern("trigger", 2), **MODERN)
+        assert status == 200
+        assert next_event(streams[1][1])["method"] == "notifications/tools/list_changed"
+    finally:
+        streams[1][0].close()
+    assert "listen-1" in cancelled_tags(bridge_url, "listen-1")
+
+
+def test_hanging_up_cancels_the_request(bridge_url: str) -> None:
+    hang_up_after_sending(bridge_url, modern("hang", 1, tag="hung"))
+    assert "hung" in cancelled_tags(bridge_url, "hung")
+
+
+def test_the_shared_child_is_restarted_after_it_dies(bridge_url: str) -> None:
+    _, _, body = post(bridge_url, modern("tools/list", 1), **MODERN)
+    first = json.loads(body)["result"]["pid"]
+    status, _, body = post(bridge_url, modern("die", 2), **MODERN)
+    assert status == 502 and json.loads(body)["error"]["code"] == -32603
+    status, _, body = post(bridge_url, modern("tools/list", 3), **MODERN)
+    assert status == 200
+    second = json.loads(body)["result"]["pid"]
+    assert second != first and alive(second)
+    deadline = time.monotonic() + 10
+    while alive(first) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(alive(pid) for pid in pids), "a stateless request's stdio server outlived its reply"
+    assert not alive(first), "the dead shared stdio server was not reaped"
+    status, _, body = post(bridge_url, modern("tools/list", 4), **MODERN)
+    assert json.loads(body)["result"]["pid"] == second
+
+
+def test_requests_of_the_shared_child_to_the_client(bridge_url: str) -> None:
+    """A 2026-07-28 server should write none; if one does, it goes to the oldest request's
+    stream, and the client's (sessionless) response goes back to the shared child."""
+    connection, response = open_stream(bridge_url, modern("ask", 9))
+    try:
+        assert next_event(response) == {"jsonrpc": "2.0", "id": "s1", "method": "elicitation/create", "params": {}}
+        answer = {"jsonrpc": "2.0", "id": "s1", "result": {"action": "accept"}}
+        assert post(bridge_url, answer, **MODERN)[0] == 202
+        assert next_event(response) == {"jsonrpc": "2.0", "id": 9, "result": {"answer": {"action": "accept"}}}
+    finally:
+        connection.close()
 
 
 @pytest.mark.parametrize(
@@ -174,7 +413,7 @@ def test_each_stateless_request_gets_a_fresh_child(bridge_url: str) -> None:
     ],
 )
 def test_stateless_error_statuses(bridge_url: str, code: int, meta: dict[str, Any], status: int) -> None:
-    got, _, body = post(bridge_url, request("fail", code=code, _meta=meta), **{"MCP-Protocol-Version": "2026-07-28"})
+    got, _, body = post(bridge_url, request("fail", code=code, _meta=meta), **MODERN)
     assert (got, json.loads(body)["error"]["code"]) == (status, code)
 
 
