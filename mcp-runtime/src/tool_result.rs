@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::content::Content;
@@ -53,25 +54,94 @@ impl ToolResult {
         }
     }
 
-    /// The `CallToolResult` JSON for a client speaking `version`.
-    pub(crate) fn to_json(&self, version: ProtocolVersion, server_meta: &Value) -> Value {
-        let mut result = Map::new();
-        let content = self.content.iter().map(|c| c.to_json(version)).collect();
-        result.insert("content".into(), Value::Array(content));
-        if let Some(structured) = &self.structured_content {
-            let allowed =
-                version.is_modern() || (version.has_structured_output() && structured.is_object());
-            if allowed {
-                result.insert("structuredContent".into(), structured.clone());
-            }
+    /// The `CallToolResult` for a client speaking `version`, serialised straight from
+    /// this result (the same JSON as [`ToolResult::to_json`], without building it first).
+    pub(crate) fn wire<'a>(
+        &'a self,
+        version: ProtocolVersion,
+        server_info: &'a Value,
+    ) -> WireToolResult<'a> {
+        WireToolResult {
+            result: self,
+            version,
+            server_info,
         }
-        if self.is_error {
-            result.insert("isError".into(), Value::Bool(true));
+    }
+
+    /// The `CallToolResult` JSON for a client speaking `version`.
+    #[cfg(test)]
+    pub(crate) fn to_json(&self, version: ProtocolVersion, server_meta: &Value) -> Value {
+        serde_json::to_value(self.wire(version, server_meta)).unwrap_or(Value::Null)
+    }
+}
+
+/// A [`ToolResult`] as one revision's `CallToolResult`, ready to serialise.
+pub(crate) struct WireToolResult<'a> {
+    result: &'a ToolResult,
+    version: ProtocolVersion,
+    server_info: &'a Value,
+}
+
+impl Serialize for WireToolResult<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let WireToolResult {
+            result,
+            version,
+            server_info,
+        } = *self;
+        let structured = result.structured_content.as_ref().filter(|structured| {
+            version.is_modern() || (version.has_structured_output() && structured.is_object())
+        });
+        // Keys in the order the rest of the server writes them (sorted).
+        let mut map = serializer.serialize_map(None)?;
+        if version.is_modern() {
+            map.serialize_entry("_meta", &ServerInfoMeta(server_info))?;
+        }
+        let content: Vec<WireContent<'_>> = result
+            .content
+            .iter()
+            .map(|content| WireContent(content, version))
+            .collect();
+        map.serialize_entry("content", &content)?;
+        if result.is_error {
+            map.serialize_entry("isError", &true)?;
         }
         if version.is_modern() {
-            finish_modern(&mut result, server_meta);
+            map.serialize_entry("resultType", "complete")?;
         }
-        Value::Object(result)
+        if let Some(structured) = structured {
+            map.serialize_entry("structuredContent", structured)?;
+        }
+        map.end()
+    }
+}
+
+/// `{"io.modelcontextprotocol/serverInfo": …}`.
+struct ServerInfoMeta<'a>(&'a Value);
+
+impl Serialize for ServerInfoMeta<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(SERVER_INFO_KEY, self.0)?;
+        map.end()
+    }
+}
+
+/// One content block as `version` shows it; text (the common case) without a detour
+/// through [`Value`].
+struct WireContent<'a>(&'a Content, ProtocolVersion);
+
+impl Serialize for WireContent<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Content::Text { text } => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("text", text)?;
+                map.serialize_entry("type", "text")?;
+                map.end()
+            }
+            other => other.to_json(self.1).serialize(serializer),
+        }
     }
 }
 

@@ -3,10 +3,12 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::errors::RpcError;
+use super::meta::RequestMeta;
+use super::shape::{ParamsField, Shape};
 
 /// The id of a request: a string or an integer (never `null` in MCP).
 #[derive(Clone, Debug)]
@@ -83,7 +85,10 @@ pub(crate) enum Incoming {
     Request {
         id: RequestId,
         method: String,
+        /// The params, without `_meta`.
         params: Map<String, Value>,
+        /// What the server reads of `params._meta`.
+        meta: RequestMeta,
     },
     /// A notification: never answered.
     Notification {
@@ -105,10 +110,11 @@ pub(crate) enum Incoming {
 }
 
 impl Incoming {
-    /// Parses one message from its bytes (one stdio line or one HTTP body).
+    /// Parses one message from its bytes (one stdio line or one HTTP body), in one pass:
+    /// no JSON tree is built for the envelope or for `params._meta`.
     pub(crate) fn parse(bytes: &[u8]) -> Incoming {
-        match serde_json::from_slice::<Value>(bytes) {
-            Ok(value) => Incoming::from_value(value),
+        match serde_json::from_slice::<Shape>(bytes) {
+            Ok(shape) => Incoming::from_shape(shape),
             Err(error) => Incoming::Invalid {
                 id: None,
                 error: RpcError::parse_error(&error),
@@ -116,15 +122,25 @@ impl Incoming {
         }
     }
 
+    /// Reads one message of a batch.
     pub(crate) fn from_value(value: Value) -> Incoming {
-        let mut object = match value {
-            Value::Object(object) => object,
-            Value::Array(items) if !items.is_empty() => return Incoming::Batch(items),
-            Value::Array(_) => return Incoming::invalid(None, "an empty batch"),
-            _ => return Incoming::invalid(None, "a JSON-RPC message must be a JSON object"),
+        match Shape::deserialize(value) {
+            Ok(shape) => Incoming::from_shape(shape),
+            // A `Value` always has one of the shapes.
+            Err(_) => Incoming::invalid(None, "a JSON-RPC message must be a JSON object"),
+        }
+    }
+
+    fn from_shape(shape: Shape) -> Incoming {
+        let fields = match shape {
+            Shape::Object(fields) => fields,
+            Shape::Batch(items) if !items.is_empty() => return Incoming::Batch(items),
+            Shape::Batch(_) => return Incoming::invalid(None, "an empty batch"),
+            Shape::Other => {
+                return Incoming::invalid(None, "a JSON-RPC message must be a JSON object");
+            }
         };
-        let raw_id = object.remove("id");
-        let id = match raw_id {
+        let id = match fields.id {
             None => None,
             Some(raw) => match RequestId::from_value(raw) {
                 Some(id) => Some(id),
@@ -133,25 +149,30 @@ impl Incoming {
                 }
             },
         };
-        if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        if fields.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
             return Incoming::invalid(id, "`jsonrpc` must be \"2.0\"");
         }
-        let params = match object.remove("params") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(params)) => params,
-            Some(_) => {
+        let (params, meta) = match fields.params {
+            None | Some(ParamsField::Null) => (Map::new(), RequestMeta::default()),
+            Some(ParamsField::Object(params, meta)) => (params, meta),
+            Some(ParamsField::Other) => {
                 return Incoming::Invalid {
                     id,
                     error: RpcError::invalid_params("`params` must be an object"),
                 };
             }
         };
-        match (object.remove("method"), id) {
-            (Some(Value::String(method)), Some(id)) => Incoming::Request { id, method, params },
+        match (fields.method, id) {
+            (Some(Value::String(method)), Some(id)) => Incoming::Request {
+                id,
+                method,
+                params,
+                meta,
+            },
             (Some(Value::String(method)), None) => Incoming::Notification { method, params },
             (Some(_), id) => Incoming::invalid(id, "`method` must be a string"),
-            (None, Some(id)) if object.contains_key("result") || object.contains_key("error") => {
-                let outcome = match (object.remove("result"), object.remove("error")) {
+            (None, Some(id)) if fields.result.is_some() || fields.error.is_some() => {
+                let outcome = match (fields.result, fields.error) {
                     (Some(result), None) => Ok(result),
                     (_, Some(error)) => Err(RpcError {
                         code: error.get("code").and_then(Value::as_i64).unwrap_or(0),
@@ -190,13 +211,14 @@ pub(crate) fn result_message(id: &RequestId, result_json: &str) -> Vec<u8> {
     out
 }
 
-/// Serialises a successful reply from a result value.
-pub(crate) fn result_value_message(id: &RequestId, result: &Value) -> Vec<u8> {
+/// Serialises a successful reply from a result value (a [`Value`], or any type that
+/// serialises to one without failing).
+pub(crate) fn result_value_message<T: Serialize + ?Sized>(id: &RequestId, result: &T) -> Vec<u8> {
     #[derive(Serialize)]
-    struct Reply<'a> {
+    struct Reply<'a, T: ?Sized> {
         jsonrpc: &'static str,
         id: &'a RequestId,
-        result: &'a Value,
+        result: &'a T,
     }
     encode(&Reply {
         jsonrpc: "2.0",

@@ -1,8 +1,11 @@
 //! Per-request metadata: the `_meta` keys a 2026-07-28 request carries, and the
 //! progress token every revision allows.
 
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::errors::RpcError;
 use super::version::ProtocolVersion;
@@ -56,64 +59,185 @@ pub(crate) struct ModernMeta {
     pub(crate) log_level: Option<LogLevel>,
 }
 
-/// Reads the modern per-request fields.
+/// The `_meta` fields of a request the server reads, taken out of `params` while the
+/// message is parsed (no map is built for `_meta`); other `_meta` keys are skipped.
 ///
-/// `None` when the request carries no protocol version in `_meta` (a legacy request);
-/// `Some(Err)` when it does but the fields are unusable.
-pub(crate) fn modern_meta(params: &Map<String, Value>) -> Option<Result<ModernMeta, RpcError>> {
-    let meta = params.get("_meta").and_then(Value::as_object)?;
-    let requested = meta.get(PROTOCOL_VERSION_KEY)?;
-    Some(read_modern_meta(meta, requested))
+/// A `_meta` that is not an object counts as absent, as it did when `_meta` was looked up
+/// in the params object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct RequestMeta {
+    protocol_version: Option<Value>,
+    client_capabilities: Option<Value>,
+    client_info: Option<Value>,
+    log_level: Option<Value>,
+    progress_token: Option<Value>,
 }
 
-fn read_modern_meta(meta: &Map<String, Value>, requested: &Value) -> Result<ModernMeta, RpcError> {
-    let Some(requested) = requested.as_str() else {
-        return Err(RpcError::invalid_params(format!(
-            "`_meta.{PROTOCOL_VERSION_KEY}` must be a string"
-        )));
-    };
-    let version = ProtocolVersion::parse(requested)
-        .ok_or_else(|| RpcError::unsupported_version(requested))?;
-    let client_capabilities = match meta.get(CLIENT_CAPABILITIES_KEY) {
-        Some(Value::Object(capabilities)) => Value::Object(capabilities.clone()),
-        Some(_) => {
+impl RequestMeta {
+    /// The revision the request names, if it names one as a string.
+    pub(crate) fn protocol_version(&self) -> Option<&str> {
+        self.protocol_version.as_ref().and_then(Value::as_str)
+    }
+
+    /// The request's `_meta.progressToken`, if it asked for progress.
+    pub(crate) fn progress_token(&self) -> Option<Value> {
+        self.progress_token
+            .as_ref()
+            .filter(|token| token.is_string() || token.is_i64() || token.is_u64())
+            .cloned()
+    }
+
+    /// Reads the modern per-request fields.
+    ///
+    /// `None` when the request carries no protocol version in `_meta` (a legacy
+    /// request); `Some(Err)` when it does but the fields are unusable.
+    pub(crate) fn modern(&self) -> Option<Result<ModernMeta, RpcError>> {
+        let requested = self.protocol_version.as_ref()?;
+        Some(self.read_modern(requested))
+    }
+
+    fn read_modern(&self, requested: &Value) -> Result<ModernMeta, RpcError> {
+        let Some(requested) = requested.as_str() else {
             return Err(RpcError::invalid_params(format!(
-                "`_meta.{CLIENT_CAPABILITIES_KEY}` must be an object"
+                "`_meta.{PROTOCOL_VERSION_KEY}` must be a string"
             )));
-        }
-        None => {
-            return Err(RpcError::invalid_params(format!(
-                "missing required `_meta.{CLIENT_CAPABILITIES_KEY}` (use {{}} for none)"
-            )));
-        }
-    };
-    let client_info = match meta.get(CLIENT_INFO_KEY) {
-        None => None,
-        Some(info) => Some(Implementation::deserialize(info).map_err(|error| {
-            RpcError::invalid_params(format!("invalid `_meta.{CLIENT_INFO_KEY}`: {error}"))
-        })?),
-    };
-    let log_level = match meta.get(LOG_LEVEL_KEY) {
-        None => None,
-        Some(level) => Some(LogLevel::deserialize(level).map_err(|error| {
-            RpcError::invalid_params(format!("invalid `_meta.{LOG_LEVEL_KEY}`: {error}"))
-        })?),
-    };
-    Ok(ModernMeta {
-        version,
-        client_info,
-        client_capabilities,
-        log_level,
-    })
+        };
+        let version = ProtocolVersion::parse(requested)
+            .ok_or_else(|| RpcError::unsupported_version(requested))?;
+        let client_capabilities = match &self.client_capabilities {
+            Some(capabilities @ Value::Object(_)) => capabilities.clone(),
+            Some(_) => {
+                return Err(RpcError::invalid_params(format!(
+                    "`_meta.{CLIENT_CAPABILITIES_KEY}` must be an object"
+                )));
+            }
+            None => {
+                return Err(RpcError::invalid_params(format!(
+                    "missing required `_meta.{CLIENT_CAPABILITIES_KEY}` (use {{}} for none)"
+                )));
+            }
+        };
+        let client_info = match &self.client_info {
+            None => None,
+            Some(info) => Some(Implementation::deserialize(info).map_err(|error| {
+                RpcError::invalid_params(format!("invalid `_meta.{CLIENT_INFO_KEY}`: {error}"))
+            })?),
+        };
+        let log_level = match &self.log_level {
+            None => None,
+            Some(level) => Some(LogLevel::deserialize(level).map_err(|error| {
+                RpcError::invalid_params(format!("invalid `_meta.{LOG_LEVEL_KEY}`: {error}"))
+            })?),
+        };
+        Ok(ModernMeta {
+            version,
+            client_info,
+            client_capabilities,
+            log_level,
+        })
+    }
 }
 
-/// The request's `_meta.progressToken`, if it asked for progress.
-pub(crate) fn progress_token(params: &Map<String, Value>) -> Option<Value> {
-    params
-        .get("_meta")
-        .and_then(|meta| meta.get("progressToken"))
-        .filter(|token| token.is_string() || token.is_i64() || token.is_u64())
-        .cloned()
+impl<'de> Deserialize<'de> for RequestMeta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RequestMeta, D::Error> {
+        deserializer.deserialize_any(MetaVisitor)
+    }
+}
+
+/// Reads the known `_meta` keys of an object; anything else is an absent `_meta`.
+struct MetaVisitor;
+
+impl<'de> Visitor<'de> for MetaVisitor {
+    type Value = RequestMeta;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a `_meta` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RequestMeta, A::Error> {
+        let mut meta = RequestMeta::default();
+        while let Some(key) = map.next_key::<MetaKey>()? {
+            let slot = match key {
+                MetaKey::ProtocolVersion => &mut meta.protocol_version,
+                MetaKey::ClientCapabilities => &mut meta.client_capabilities,
+                MetaKey::ClientInfo => &mut meta.client_info,
+                MetaKey::LogLevel => &mut meta.log_level,
+                MetaKey::ProgressToken => &mut meta.progress_token,
+                MetaKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = Some(map.next_value()?);
+        }
+        Ok(meta)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RequestMeta, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(RequestMeta::default())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<RequestMeta, E> {
+        Ok(RequestMeta::default())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<RequestMeta, E> {
+        Ok(RequestMeta::default())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<RequestMeta, E> {
+        Ok(RequestMeta::default())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<RequestMeta, E> {
+        Ok(RequestMeta::default())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<RequestMeta, E> {
+        Ok(RequestMeta::default())
+    }
+
+    fn visit_unit<E>(self) -> Result<RequestMeta, E> {
+        Ok(RequestMeta::default())
+    }
+}
+
+/// The `_meta` keys the server reads.
+enum MetaKey {
+    ProtocolVersion,
+    ClientCapabilities,
+    ClientInfo,
+    LogLevel,
+    ProgressToken,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for MetaKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<MetaKey, D::Error> {
+        deserializer.deserialize_str(MetaKeyVisitor)
+    }
+}
+
+struct MetaKeyVisitor;
+
+impl Visitor<'_> for MetaKeyVisitor {
+    type Value = MetaKey;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a `_meta` key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<MetaKey, E> {
+        Ok(match key {
+            PROTOCOL_VERSION_KEY => MetaKey::ProtocolVersion,
+            CLIENT_CAPABILITIES_KEY => MetaKey::ClientCapabilities,
+            CLIENT_INFO_KEY => MetaKey::ClientInfo,
+            LOG_LEVEL_KEY => MetaKey::LogLevel,
+            "progressToken" => MetaKey::ProgressToken,
+            _ => MetaKey::Other,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -122,8 +246,27 @@ mod tests {
     use crate::protocol::errors::codes;
     use serde_json::json;
 
-    fn params(value: Value) -> Map<String, Value> {
-        value.as_object().cloned().unwrap_or_default()
+    fn params(value: Value) -> RequestMeta {
+        RequestMeta::deserialize(&value["_meta"]).unwrap()
+    }
+
+    fn modern_meta(meta: &RequestMeta) -> Option<Result<ModernMeta, RpcError>> {
+        meta.modern()
+    }
+
+    #[test]
+    fn a_meta_that_is_not_an_object_is_absent() {
+        assert_eq!(
+            params(json!({"_meta": [1, {"a": 2}]})),
+            RequestMeta::default()
+        );
+        assert_eq!(params(json!({"_meta": "x"})), RequestMeta::default());
+        let token = params(json!({"_meta": {"progressToken": 7, "other": {"x": [1]}}}));
+        assert_eq!(token.progress_token(), Some(json!(7)));
+        assert_eq!(
+            params(json!({"_meta": {"progressToken": 1.5}})).progress_token(),
+            None
+        );
     }
 
     #[test]

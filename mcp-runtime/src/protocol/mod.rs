@@ -4,6 +4,7 @@
 pub mod errors;
 pub(crate) mod jsonrpc;
 pub(crate) mod meta;
+pub(crate) mod shape;
 pub mod version;
 
 pub use errors::{RpcError, codes};

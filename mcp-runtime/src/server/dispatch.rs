@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::context::{Context, Identity, RequestScope};
 use crate::protocol::jsonrpc::{Incoming, error_message, result_message, result_value_message};
-use crate::protocol::meta::{Implementation, LogLevel, modern_meta, progress_token};
+use crate::protocol::meta::{Implementation, LogLevel, RequestMeta};
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::server::Server;
 use crate::server::in_flight::InFlight;
@@ -93,9 +93,12 @@ impl Server {
     /// Handles one message from `peer`; notifications the work emits go to `notify`.
     pub(crate) fn dispatch(&self, message: Incoming, peer: &Peer, notify: &Outbound) -> Outcome {
         match message {
-            Incoming::Request { id, method, params } => {
-                self.request(id, &method, params, peer, notify)
-            }
+            Incoming::Request {
+                id,
+                method,
+                params,
+                meta,
+            } => self.request(id, &method, params, &meta, peer, notify),
             Incoming::Notification { method, params } => {
                 notification(&method, &params, peer);
                 Outcome::Nothing
@@ -117,10 +120,11 @@ impl Server {
         id: RequestId,
         method: &str,
         params: Map<String, Value>,
+        meta: &RequestMeta,
         peer: &Peer,
         notify: &Outbound,
     ) -> Outcome {
-        if method == "initialize" && modern_meta(&params).is_none() {
+        if method == "initialize" && meta.modern().is_none() {
             return Outcome::Reply(match initialize(self, &params, &peer.session) {
                 Ok(result) => {
                     let announce = peer.standalone.as_ref().unwrap_or(notify).clone();
@@ -131,7 +135,7 @@ impl Server {
                 Err(error) => Reply::error(Some(&id), &error),
             });
         }
-        let scope = match scope(method, &params, &peer.session) {
+        let scope = match scope(method, meta, &peer.session) {
             Ok(scope) => Ok(Scope {
                 states: std::sync::Arc::clone(&self.core().states),
                 server: Some(self.clone()),
@@ -282,7 +286,7 @@ impl Server {
                 Ok(result) => result,
                 Err(panicked) => return Some(panicked),
             };
-            let result = result.to_json(version, &server.core().info_json);
+            let result = result.wire(version, &server.core().info_json);
             Some(Reply::ok(result_value_message(&id, &result)))
         }))
     }
@@ -314,6 +318,8 @@ pub(crate) struct Scope {
     client_info: Option<Implementation>,
     client_capabilities: Value,
     log_level: Option<LogLevel>,
+    /// The request's `_meta.progressToken`, if it asked for progress.
+    progress_token: Option<Value>,
     states: std::sync::Arc<crate::state::States>,
     server: Option<Server>,
 }
@@ -362,14 +368,7 @@ impl Scope {
         let state = input
             .as_ref()
             .map(|(state, _)| std::sync::Arc::clone(state));
-        let context = self.into_context(
-            id.clone(),
-            peer,
-            params,
-            registration.token(),
-            notify,
-            state,
-        );
+        let context = self.into_context(id.clone(), peer, registration.token(), notify, state);
         Ok(HandlerStart {
             registration,
             input,
@@ -382,7 +381,6 @@ impl Scope {
         self,
         id: RequestId,
         peer: &Peer,
-        params: &Map<String, Value>,
         cancellation: CancellationToken,
         notify: &Outbound,
         input: Option<std::sync::Arc<crate::server::mrtr::InputState>>,
@@ -394,7 +392,7 @@ impl Scope {
                 version: self.version,
                 client_info: self.client_info,
                 client_capabilities: self.client_capabilities,
-                progress_token: progress_token(params),
+                progress_token: self.progress_token,
                 log_level: self.log_level,
                 input,
                 client_requests: std::sync::Arc::clone(&peer.requests),
@@ -407,10 +405,12 @@ impl Scope {
     }
 }
 
-fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result<Scope, RpcError> {
-    if let Some(meta) = modern_meta(params) {
+fn scope(method: &str, meta: &RequestMeta, session: &Session) -> Result<Scope, RpcError> {
+    let progress_token = meta.progress_token();
+    if let Some(meta) = meta.modern() {
         let meta = meta?;
         return Ok(Scope {
+            progress_token,
             version: meta.version,
             client_info: meta.client_info,
             client_capabilities: meta.client_capabilities,
@@ -421,6 +421,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
     }
     if let Some(state) = session.state() {
         return Ok(Scope {
+            progress_token,
             version: state.version,
             client_info: state.client_info,
             client_capabilities: state.client_capabilities,
@@ -431,6 +432,7 @@ fn scope(method: &str, params: &Map<String, Value>, session: &Session) -> Result
     }
     if method == "ping" {
         return Ok(Scope {
+            progress_token,
             version: ProtocolVersion::LATEST_LEGACY,
             client_info: None,
             client_capabilities: Value::Object(Map::new()),

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::base64;
 use crate::protocol::codes::HEADER_MISMATCH;
-use crate::protocol::meta::modern_meta;
+use crate::protocol::meta::RequestMeta;
 use crate::protocol::{ProtocolVersion, RpcError};
 
 pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
@@ -20,6 +20,7 @@ pub(crate) fn check_request(
     headers: &HeaderMap,
     method: &str,
     params: &Map<String, Value>,
+    meta: &RequestMeta,
 ) -> Result<ProtocolVersion, RpcError> {
     let version_header = required(headers, PROTOCOL_VERSION)?;
     let method_header = required(headers, METHOD)?;
@@ -40,10 +41,7 @@ pub(crate) fn check_request(
             )));
         }
     }
-    let body_version = params
-        .get("_meta")
-        .and_then(|meta| meta.get(crate::protocol::meta::PROTOCOL_VERSION_KEY))
-        .and_then(Value::as_str);
+    let body_version = meta.protocol_version();
     if let Some(body_version) = body_version.filter(|body| *body != version_header) {
         return Err(mismatch(format!(
             "MCP-Protocol-Version header value '{version_header}' does not match body value '{body_version}'"
@@ -51,7 +49,7 @@ pub(crate) fn check_request(
     }
     let version = ProtocolVersion::parse(version_header)
         .ok_or_else(|| RpcError::unsupported_version(version_header))?;
-    match modern_meta(params) {
+    match meta.modern() {
         None => Err(RpcError::invalid_params(format!(
             "missing `_meta.{}`",
             crate::protocol::meta::PROTOCOL_VERSION_KEY
@@ -137,6 +135,7 @@ fn mismatch(message: impl Into<String>) -> RpcError {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use serde::Deserialize;
     use serde_json::json;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
@@ -147,14 +146,25 @@ mod tests {
         map
     }
 
-    fn call_params(name: &str) -> Map<String, Value> {
-        json!({"name": name, "_meta": {
+    /// The params of a `tools/call` of `name`, and its `_meta`.
+    fn call_params(name: &str) -> (Map<String, Value>, RequestMeta) {
+        let mut params = json!({"name": name, "_meta": {
             "io.modelcontextprotocol/protocolVersion": "2026-07-28",
             "io.modelcontextprotocol/clientCapabilities": {}
         }})
         .as_object()
         .cloned()
-        .unwrap()
+        .unwrap();
+        let meta = RequestMeta::deserialize(params.remove("_meta").unwrap()).unwrap();
+        (params, meta)
+    }
+
+    fn check(
+        headers: &HeaderMap,
+        method: &str,
+        (params, meta): &(Map<String, Value>, RequestMeta),
+    ) -> Result<ProtocolVersion, RpcError> {
+        check_request(headers, method, params, meta)
     }
 
     fn code(result: Result<ProtocolVersion, RpcError>) -> i64 {
@@ -168,13 +178,13 @@ mod tests {
             (METHOD, "tools/call"),
             (NAME, "add"),
         ]);
-        assert!(check_request(&h, "tools/call", &call_params("add")).is_ok());
+        assert!(check(&h, "tools/call", &call_params("add")).is_ok());
         let encoded = headers(&[
             (PROTOCOL_VERSION, "2026-07-28"),
             (METHOD, "tools/call"),
             (NAME, "=?base64?SGVsbG8sIOS4lueVjA==?="),
         ]);
-        assert!(check_request(&encoded, "tools/call", &call_params("Hello, 世界")).is_ok());
+        assert!(check(&encoded, "tools/call", &call_params("Hello, 世界")).is_ok());
     }
 
     #[test]
@@ -182,7 +192,7 @@ mod tests {
         let params = call_params("add");
         let no_name = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (METHOD, "tools/call")]);
         assert_eq!(
-            code(check_request(&no_name, "tools/call", &params)),
+            code(check(&no_name, "tools/call", &params)),
             HEADER_MISMATCH
         );
         let other = headers(&[
@@ -190,18 +200,15 @@ mod tests {
             (METHOD, "tools/call"),
             (NAME, "sub"),
         ]);
-        assert_eq!(
-            code(check_request(&other, "tools/call", &params)),
-            HEADER_MISMATCH
-        );
+        assert_eq!(code(check(&other, "tools/call", &params)), HEADER_MISMATCH);
         let no_method = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (NAME, "add")]);
         assert_eq!(
-            code(check_request(&no_method, "tools/call", &params)),
+            code(check(&no_method, "tools/call", &params)),
             HEADER_MISMATCH
         );
         let wrong_method = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (METHOD, "tools/list")]);
         assert_eq!(
-            code(check_request(&wrong_method, "tools/call", &params)),
+            code(check(&wrong_method, "tools/call", &params)),
             HEADER_MISMATCH
         );
     }
@@ -231,7 +238,7 @@ mod tests {
             (NAME, "add"),
         ]);
         assert_eq!(
-            code(check_request(&h, "tools/call", &call_params("add"))),
+            code(check(&h, "tools/call", &call_params("add"))),
             HEADER_MISMATCH
         );
     }
@@ -239,7 +246,14 @@ mod tests {
     #[test]
     fn unknown_versions_are_unsupported() {
         let h = headers(&[(PROTOCOL_VERSION, "1900-01-01"), (METHOD, "tools/list")]);
-        assert_eq!(code(check_request(&h, "tools/list", &Map::new())), -32022);
+        assert_eq!(
+            code(check(
+                &h,
+                "tools/list",
+                &(Map::new(), RequestMeta::default())
+            )),
+            -32022
+        );
     }
 
     #[test]
@@ -250,7 +264,7 @@ mod tests {
             (NAME, "add"),
         ]);
         assert_eq!(
-            code(check_request(&h, "tools/call", &call_params("add"))),
+            code(check(&h, "tools/call", &call_params("add"))),
             HEADER_MISMATCH
         );
     }

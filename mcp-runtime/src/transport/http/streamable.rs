@@ -61,13 +61,18 @@ pub(crate) async fn post(
         };
     }
     match &message {
-        Incoming::Request { method, params, .. }
-            if method == "initialize" && !is_modern(&headers, params) =>
+        Incoming::Request { method, meta, .. }
+            if method == "initialize" && !is_modern(&headers, meta) =>
         {
             return initialize(&state, identity, message, accepts_sse).await;
         }
-        Incoming::Request { id, method, params } => {
-            let checked = headers::check_request(&headers, method, params).and_then(|_| {
+        Incoming::Request {
+            id,
+            method,
+            params,
+            meta,
+        } => {
+            let checked = headers::check_request(&headers, method, params, meta).and_then(|_| {
                 let tool = (method == "tools/call")
                     .then(|| params.get("name").and_then(Value::as_str))
                     .flatten()
@@ -96,13 +101,13 @@ pub(crate) async fn post(
 
 /// Whether a request says it is 2026-07-28 or later (header or `_meta`): such a client
 /// has no `initialize`, even if it sends one.
-fn is_modern(headers: &HeaderMap, params: &serde_json::Map<String, Value>) -> bool {
+fn is_modern(headers: &HeaderMap, meta: &crate::protocol::meta::RequestMeta) -> bool {
     let header_modern = headers
         .get(headers::PROTOCOL_VERSION)
         .and_then(|value| value.to_str().ok())
         .and_then(crate::protocol::ProtocolVersion::parse)
         .is_some_and(crate::protocol::ProtocolVersion::is_modern);
-    header_modern || crate::protocol::meta::modern_meta(params).is_some()
+    header_modern || meta.modern().is_some()
 }
 
 /// `initialize` without a session: opens one and names it in `Mcp-Session-Id`.

@@ -1,0 +1,213 @@
+//! The top level of a JSON-RPC message, read in one pass.
+//!
+//! Only what the server needs becomes owned data: the envelope's fields, the params as a
+//! map, and the known keys of `params._meta` (as a [`RequestMeta`]). Unknown envelope
+//! fields and unknown `_meta` keys are skipped without being built. A duplicated key
+//! keeps its last value, as a JSON object parsed into a map would.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::meta::RequestMeta;
+
+/// What a message is at its top level.
+pub(crate) enum Shape {
+    /// A JSON object: one message.
+    Object(Fields),
+    /// A JSON array: a batch of messages.
+    Batch(Vec<Value>),
+    /// Any other JSON value.
+    Other,
+}
+
+/// The envelope fields of one message (`None` when absent).
+#[derive(Default)]
+pub(crate) struct Fields {
+    pub(crate) jsonrpc: Option<Value>,
+    pub(crate) id: Option<Value>,
+    pub(crate) method: Option<Value>,
+    pub(crate) params: Option<ParamsField>,
+    pub(crate) result: Option<Value>,
+    pub(crate) error: Option<Value>,
+}
+
+/// The `params` field.
+pub(crate) enum ParamsField {
+    /// An object: its fields other than `_meta`, and what the server reads of `_meta`.
+    Object(Map<String, Value>, RequestMeta),
+    /// `null`.
+    Null,
+    /// Anything else (an error).
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Shape {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Shape, D::Error> {
+        deserializer.deserialize_any(ShapeVisitor)
+    }
+}
+
+struct ShapeVisitor;
+
+impl<'de> Visitor<'de> for ShapeVisitor {
+    type Value = Shape;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a JSON-RPC message")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key::<EnvelopeKey>()? {
+            let slot = match key {
+                EnvelopeKey::Jsonrpc => &mut fields.jsonrpc,
+                EnvelopeKey::Id => &mut fields.id,
+                EnvelopeKey::Method => &mut fields.method,
+                EnvelopeKey::Result => &mut fields.result,
+                EnvelopeKey::Error => &mut fields.error,
+                EnvelopeKey::Params => {
+                    fields.params = Some(map.next_value()?);
+                    continue;
+                }
+                EnvelopeKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = Some(map.next_value()?);
+        }
+        Ok(Shape::Object(fields))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Shape::Batch(items))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape::Other)
+    }
+}
+
+/// The envelope keys JSON-RPC defines.
+enum EnvelopeKey {
+    Jsonrpc,
+    Id,
+    Method,
+    Params,
+    Result,
+    Error,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for EnvelopeKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<EnvelopeKey, D::Error> {
+        deserializer.deserialize_str(EnvelopeKeyVisitor)
+    }
+}
+
+struct EnvelopeKeyVisitor;
+
+impl Visitor<'_> for EnvelopeKeyVisitor {
+    type Value = EnvelopeKey;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a JSON-RPC field name")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<EnvelopeKey, E> {
+        Ok(match key {
+            "jsonrpc" => EnvelopeKey::Jsonrpc,
+            "id" => EnvelopeKey::Id,
+            "method" => EnvelopeKey::Method,
+            "params" => EnvelopeKey::Params,
+            "result" => EnvelopeKey::Result,
+            "error" => EnvelopeKey::Error,
+            _ => EnvelopeKey::Other,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ParamsField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ParamsField, D::Error> {
+        deserializer.deserialize_any(ParamsVisitor)
+    }
+}
+
+struct ParamsVisitor;
+
+impl<'de> Visitor<'de> for ParamsVisitor {
+    type Value = ParamsField;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("`params`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParamsField, A::Error> {
+        let mut params = Map::new();
+        let mut meta = RequestMeta::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "_meta" {
+                meta = map.next_value()?;
+            } else {
+                params.insert(key, map.next_value()?);
+            }
+        }
+        Ok(ParamsField::Object(params, meta))
+    }
+
+    fn visit_unit<E>(self) -> Result<ParamsField, E> {
+        Ok(ParamsField::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ParamsField, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(ParamsField::Other)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<ParamsField, E> {
+        Ok(ParamsField::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<ParamsField, E> {
+        Ok(ParamsField::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<ParamsField, E> {
+        Ok(ParamsField::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<ParamsField, E> {
+        Ok(ParamsField::Other)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<ParamsField, E> {
+        Ok(ParamsField::Other)
+    }
+}
