@@ -12,6 +12,7 @@ pub use crate::cli::{MainOptions, run_main};
 pub use crate::completion::{CompleteCall, CompleteFuture, CompletionDef, CompletionRef};
 pub use crate::content::EmbeddedResource;
 pub use crate::context::Context;
+pub use crate::descriptor::{Icon, IconTheme};
 pub use crate::output::{
     Output, OutputFns, Split, StructuredOutput, Tag, ToolErrorMessage, ViaIntoToolResult,
     ViaStructured, ViaValue,

@@ -170,13 +170,25 @@ async fn serve(server: Server, settings: Settings) -> ExitCode {
 }
 
 /// Logs to stderr (never stdout: that is the stdio channel), filtered by `RUST_LOG`.
+/// Logs to stderr, filtered by `RUST_LOG` (`info` when unset or unreadable).
+///
+/// `RUST_LOG` takes a default level and per-target levels, such as `debug` or
+/// `warn,mcp=trace` (tracing-subscriber's `Targets` syntax: no regular expressions, which
+/// keeps them out of every server binary).
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|directives| directives.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let output = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let _ = tracing_subscriber::registry()
+        .with(output.with_filter(filter))
         .try_init();
 }
 

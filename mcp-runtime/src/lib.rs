@@ -38,6 +38,7 @@ mod cli;
 mod completion;
 mod content;
 mod context;
+mod descriptor;
 mod error;
 mod input;
 mod output;
@@ -57,6 +58,7 @@ mod uri_template;
 pub use completion::{CompleteCall, CompleteFuture, CompletionDef, CompletionRef};
 pub use content::{Content, EmbeddedResource, ResourceLink};
 pub use context::{Context, Identity};
+pub use descriptor::{Icon, IconTheme};
 pub use error::{Error, Result};
 pub use input::{Elicitation, InputError, InputRequest};
 pub use prompt::{
@@ -119,9 +121,9 @@ pub use mcp_macros::complete;
 pub use mcp_macros::main;
 /// Turns a function into an MCP prompt: its parameters are the prompt's arguments.
 ///
-/// Options: `name = "..."`, `title = "..."`, `crate = path`; on a parameter,
-/// `#[mcp(description = "...")]`. Return text (one user message), `mcp::PromptMessage`s,
-/// or a `Result` of those.
+/// Options: `name = "..."`, `title = "..."`, `icon` and `meta(...)` (as for
+/// [`tool`](macro@tool)), `crate = path`; on a parameter, `#[mcp(description = "...")]`.
+/// Return text (one user message), `mcp::PromptMessage`s, or a `Result` of those.
 ///
 /// ```
 /// use mcp::PromptMessage;
@@ -130,7 +132,13 @@ pub use mcp_macros::main;
 /// ///
 /// /// # Arguments
 /// /// * `code` - the code to review
-/// #[mcp::prompt(name = "review", title = "Code review", crate = ::mcp)]
+/// #[mcp::prompt(
+///     name = "review",
+///     title = "Code review",
+///     icon = "https://example.com/review.svg",
+///     meta("com.example/tags" = ["code", "review"]),
+///     crate = ::mcp,
+/// )]
 /// fn review(code: String, #[mcp(description = "its language")] language: Option<String>) -> Vec<PromptMessage> {
 ///     vec![PromptMessage::user(format!("Review this {}:\n{code}", language.unwrap_or_default()))]
 /// }
@@ -142,8 +150,9 @@ pub use mcp_macros::prompt;
 /// parameters, checked at compile time.
 ///
 /// Options: `uri = "..."` (required), `mime = "..."`, `name = "..."`, `title = "..."`,
-/// `crate = path`. Return text (`String`), bytes (`Vec<u8>`), `mcp::EmbeddedResource`s,
-/// or a `Result` of those.
+/// `icon` and `meta(...)` (as for [`tool`](macro@tool); on fixed resources and templates
+/// alike), `crate = path`. Return text (`String`), bytes (`Vec<u8>`),
+/// `mcp::EmbeddedResource`s, or a `Result` of those.
 ///
 /// ```
 /// /// The configuration.
@@ -153,7 +162,13 @@ pub use mcp_macros::prompt;
 /// }
 ///
 /// /// A user's avatar.
-/// #[mcp::resource(uri = "users://{id}/avatar.png", mime = "image/png", crate = ::mcp)]
+/// #[mcp::resource(
+///     uri = "users://{id}/avatar.png",
+///     mime = "image/png",
+///     icon(src = "https://example.com/user.png", mime = "image/png", sizes = ["32x32"]),
+///     meta("com.example/cache" = {"seconds": 60}),
+///     crate = ::mcp,
+/// )]
 /// async fn avatar(ctx: mcp::Context, id: u32) -> mcp::Result<Vec<u8>> {
 ///     let _ = (ctx, id);
 ///     Ok(vec![0x89, b'P', b'N', b'G'])
@@ -162,11 +177,11 @@ pub use mcp_macros::prompt;
 /// ```
 pub use mcp_macros::resource;
 /// Serves the methods of an `impl` block marked `#[tool]`, `#[resource(...)]` or
-/// `#[prompt]` (same options as the free-function macros), with `&self` bound to the
-/// server's shared value of that type: give it with `Server::builder().state(value)` or
-/// `mcp::provide(value)` in `main`. Methods take `&self` (the value is shared by every
-/// call: keep mutable state behind a `Mutex` or an atomic); associated functions without
-/// `self` work too. Option: `crate = path`.
+/// `#[prompt]` (same options as the free-function macros, `icon` and `meta(...)`
+/// included), with `&self` bound to the server's shared value of that type: give it with
+/// `Server::builder().state(value)` or `mcp::provide(value)` in `main`. Methods take
+/// `&self` (the value is shared by every call: keep mutable state behind a `Mutex` or an
+/// atomic); associated functions without `self` work too. Option: `crate = path`.
 ///
 /// ```standalone_crate
 /// use std::sync::Mutex;
@@ -186,7 +201,7 @@ pub use mcp_macros::resource;
 ///     }
 ///
 ///     /// Every note.
-///     #[resource(uri = "notes://all", mime = "text/plain")]
+///     #[resource(uri = "notes://all", mime = "text/plain", icon = "https://example.com/notes.png")]
 ///     fn all(&self) -> String {
 ///         self.0.lock().unwrap().join("\n")
 ///     }
@@ -209,10 +224,11 @@ pub use mcp_macros::server;
 /// or `#[mcp(description = "...")]`). `mcp::Context` may be taken in any position.
 ///
 /// Options: `name = "..."`, `title = "..."`, `annotations(read_only, destructive,
-/// idempotent, open_world)` (each also `= false`), `crate = path` (when the `mcp`
-/// dependency is renamed). Parameter options: `#[mcp(description = "...")]`,
-/// `#[mcp(flatten)]` (this struct is the whole input), `#[mcp(header = "Name")]`
-/// (mirrored into the `Mcp-Param-Name` HTTP header; strings, integers, booleans).
+/// idempotent, open_world)` (each also `= false`), `icon` and `meta(...)` (below),
+/// `crate = path` (when the `mcp` dependency is renamed). Parameter options:
+/// `#[mcp(description = "...")]`, `#[mcp(flatten)]` (this struct is the whole input),
+/// `#[mcp(header = "Name")]` (mirrored into the `Mcp-Param-Name` HTTP header; strings,
+/// integers, booleans).
 ///
 /// ```
 /// use mcp::Context;
@@ -243,6 +259,36 @@ pub use mcp_macros::server;
 ///     point.x.hypot(point.y)
 /// }
 /// # let _ = mcp::Server::builder().tool(find).tool(norm).build().unwrap();
+/// ```
+///
+/// # Icons and `_meta`
+///
+/// The same on tools, resources (fixed and templates) and prompts, checked at compile
+/// time:
+///
+/// - `icon = "URI"`, or `icon(src = "URI", mime = "image/png", sizes = ["48x48", "96x96"],
+///   theme = "light")` with only `src` required: one icon a client may show. Repeat the
+///   option for several (a light and a dark one, several sizes). `src` is a URI with a
+///   scheme (`https:`, or a `data:` URI holding the image); a size is `WxH` or `any`; the
+///   theme, the background the icon is drawn for, is `light` or `dark`. Listed to clients
+///   of 2025-11-25 and later.
+/// - `meta(key = value, ...)`: the descriptor's `_meta` object. A key is a name
+///   (`version`) or a string (`"com.example/flag"`: a prefix of dot-separated labels, a
+///   `/`, a name); a value is JSON as `serde_json::json!` writes it: a string, a number,
+///   `true`, `false`, `null`, `[...]` or `{"key": value}`. Listed to clients of
+///   2025-06-18 and later.
+///
+/// ```
+/// /// Add two numbers.
+/// #[mcp::tool(
+///     icon = "https://example.com/add.png",
+///     icon(src = "https://example.com/add-dark.svg", mime = "image/svg+xml", sizes = ["any"], theme = "dark"),
+///     meta("com.example/flag" = true, version = 2, ui = {"resourceUri": "ui://calculator/add"}),
+/// )]
+/// fn add(a: f64, b: f64) -> f64 {
+///     a + b
+/// }
+/// # let _ = mcp::Server::builder().tool(add).build().unwrap();
 /// ```
 pub use mcp_macros::tool;
 

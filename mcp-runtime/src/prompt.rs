@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::content::Content;
 use crate::context::Context;
+use crate::descriptor::Icon;
 use crate::protocol::ProtocolVersion;
 
 /// The future a prompt's get function returns.
@@ -36,6 +37,11 @@ pub struct PromptDef {
     pub title: Option<&'static str>,
     /// What the prompt is for, from the doc comment.
     pub description: Option<&'static str>,
+    /// Icons a client may show (listed from 2025-11-25 on).
+    pub icons: &'static [Icon],
+    /// `_meta`: the JSON text of an object, passed through as written (listed from
+    /// 2025-06-18 on); checked when the server is built.
+    pub meta: Option<&'static str>,
     /// Describes the arguments.
     pub arguments: fn() -> Vec<PromptArgument>,
     /// Produces the messages.

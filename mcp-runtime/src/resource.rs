@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::base64;
 use crate::content::EmbeddedResource;
 use crate::context::Context;
+use crate::descriptor::Icon;
 
 /// The future a resource's read function returns.
 pub type ResourceFuture =
@@ -31,6 +32,11 @@ pub struct ResourceDef {
     pub description: Option<&'static str>,
     /// Its MIME type, when known.
     pub mime_type: Option<&'static str>,
+    /// Icons a client may show (listed from 2025-11-25 on).
+    pub icons: &'static [Icon],
+    /// `_meta`: the JSON text of an object, passed through as written (listed from
+    /// 2025-06-18 on); checked when the server is built.
+    pub meta: Option<&'static str>,
     /// Reads it.
     pub read: fn(ResourceCall) -> ResourceFuture,
     /// Identifies the Rust function, so that the builder can find it.

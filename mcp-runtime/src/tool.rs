@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::context::Context;
+use crate::descriptor::Icon;
 use crate::schema::InputSchema;
 use crate::state::State;
 use crate::tool_result::ToolResult;
@@ -44,6 +45,11 @@ pub struct ToolDef {
     pub description: Option<&'static str>,
     /// Behaviour hints.
     pub annotations: ToolAnnotations,
+    /// Icons a client may show (listed from 2025-11-25 on).
+    pub icons: &'static [Icon],
+    /// `_meta`: the JSON text of an object, passed through as written (listed from
+    /// 2025-06-18 on); checked when the server is built.
+    pub meta: Option<&'static str>,
     /// Builds the input schema.
     pub input_schema: fn() -> Value,
     /// Builds the output schema, for tools that return structured content.

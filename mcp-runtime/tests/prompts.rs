@@ -45,6 +45,8 @@ static REVIEW: PromptDef = PromptDef {
     name: "review",
     title: Some("Code review"),
     description: Some("Review some code."),
+    icons: &[],
+    meta: None,
     arguments: review_arguments,
     get: review_get,
     function_id: no_function,

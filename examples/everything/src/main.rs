@@ -237,6 +237,24 @@ mod tests {
         );
         let binary = client.read_resource("test://static-binary").await.unwrap();
         assert_eq!(binary[0]["blob"], RED_PIXEL_PNG);
+        // The image fixtures show the image as their icon, and name their scenario.
+        let icon = json!([{
+            "src": format!("data:image/png;base64,{RED_PIXEL_PNG}"),
+            "mimeType": "image/png",
+            "sizes": ["1x1"]
+        }]);
+        let tools = client.list_tools().await.unwrap();
+        let resources = client.list_resources().await.unwrap();
+        let prompts = client.list_prompts().await.unwrap();
+        for (list, name, scenario) in [
+            (&tools, "test_image_content", "tools-call-image"),
+            (&resources, "static-binary", "resources-read-binary"),
+            (&prompts, "test_prompt_with_image", "prompts-get-with-image"),
+        ] {
+            let item = list.iter().find(|item| item["name"] == name).unwrap();
+            assert_eq!(item["icons"], icon, "{name}");
+            assert_eq!(item["_meta"], json!({"com.example/scenario": scenario}));
+        }
         let messages = client
             .get_prompt(
                 "test_prompt_with_embedded_resource",

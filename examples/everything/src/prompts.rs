@@ -42,9 +42,13 @@ fn test_prompt_with_embedded_resource(resourceUri: String) -> Vec<PromptMessage>
     ]
 }
 
-// Scenario `prompts-get-with-image`.
+// Scenario `prompts-get-with-image`; the image is its icon too.
 /// A prompt with an image
-#[mcp::prompt(title = "Prompt with an image")]
+#[mcp::prompt(
+    title = "Prompt with an image",
+    icon(src = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC", mime = "image/png", sizes = ["1x1"]),
+    meta("com.example/scenario" = "prompts-get-with-image")
+)]
 fn test_prompt_with_image() -> Vec<PromptMessage> {
     vec![
         PromptMessage::user(Content::image(RED_PIXEL_PNG, "image/png")),

@@ -18,13 +18,15 @@ fn static_text() -> &'static str {
 }
 
 // Scenario `resources-read-binary`. The PNG is kept as base64, so it is returned as
-// an `EmbeddedResource` blob rather than as bytes.
+// an `EmbeddedResource` blob rather than as bytes; it is its own icon.
 /// A static binary resource (a 1x1 PNG) for testing
 #[mcp::resource(
     uri = "test://static-binary",
     mime = "image/png",
     name = "static-binary",
-    title = "Static binary resource"
+    title = "Static binary resource",
+    icon(src = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC", mime = "image/png", sizes = ["1x1"]),
+    meta("com.example/scenario" = "resources-read-binary")
 )]
 fn static_binary() -> EmbeddedResource {
     EmbeddedResource {

@@ -15,8 +15,13 @@ fn test_simple_text() -> &'static str {
     "This is a simple text response for testing."
 }
 
+// Its icon is the PNG it returns (listed to 2025-11-25 and later clients); its `_meta`
+// names the scenario.
 /// Returns a 1x1 red PNG (scenario `tools-call-image`).
-#[mcp::tool]
+#[mcp::tool(
+    icon(src = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC", mime = "image/png", sizes = ["1x1"]),
+    meta("com.example/scenario" = "tools-call-image")
+)]
 fn test_image_content() -> Content {
     Content::image(RED_PIXEL_PNG, "image/png")
 }
@@ -150,6 +155,8 @@ pub(crate) static JSON_SCHEMA_2020_12_TOOL: ToolDef = ToolDef {
         idempotent: Some(true),
         open_world: None,
     },
+    icons: &[],
+    meta: None,
     input_schema: json_schema_2020_12_input,
     output_schema: || None,
     // The arguments are not read back: `ToolCall` has no public accessor (the macro's

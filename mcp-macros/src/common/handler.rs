@@ -36,10 +36,13 @@ pub(crate) fn parse_options(
     }
 }
 
-/// Skips an unknown option's value so the next option still parses, then reports it.
+/// Skips an unknown option's value (`= value` or `(...)`) so the next option still
+/// parses, then reports it.
 pub(crate) fn unknown(meta: &ParseNestedMeta<'_>, valid: &[&str]) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         let _: syn::Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _: proc_macro2::Group = meta.input.parse()?;
     }
     Err(unknown_option(meta, valid))
 }

@@ -8,18 +8,20 @@ use syn::spanned::Spanned;
 
 use crate::common::docs;
 use crate::common::errors::Errors;
+use crate::common::extras::Extras;
 use crate::common::handler::{self, HandlerParam, option_str};
 use crate::common::items::not_a_function;
 use crate::common::names::{check_name, unraw};
 use crate::common::options::{Slot, path_value, string_value};
 use crate::common::paths::{private, respan};
 
-const OPTIONS: &[&str] = &["name", "title", "crate"];
+const OPTIONS: &[&str] = &["name", "title", "icon", "meta", "crate"];
 
 #[derive(Default)]
 struct PromptArgs {
     name: Slot<LitStr>,
     title: Slot<LitStr>,
+    extras: Extras,
     krate: Slot<syn::Path>,
 }
 
@@ -33,10 +35,13 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             args.title.set(meta, string_value(meta)?)
         } else if meta.path.is_ident("crate") {
             args.krate.set(meta, path_value(meta)?)
+        } else if let Some(result) = args.extras.option(meta) {
+            result
         } else {
             handler::unknown(meta, OPTIONS)
         }
     });
+    args.extras.check(&mut errors);
     let mut function: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         Err(_) => {
@@ -110,6 +115,7 @@ fn emit(
     let finish = respan(quote!(#private::finish_prompt::<#return_type>), return_span);
     let title = option_str(args.title.get().map(LitStr::value).as_deref());
     let description = option_str(description);
+    let extras = args.extras.fields(&private);
     quote! {
         #function
 
@@ -138,6 +144,7 @@ fn emit(
                 name: #name,
                 title: #title,
                 description: #description,
+                #extras
                 arguments: __mcp_arguments,
                 get: __mcp_get,
                 function_id: __mcp_function_id,

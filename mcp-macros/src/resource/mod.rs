@@ -10,13 +10,14 @@ use syn::spanned::Spanned;
 
 use crate::common::docs;
 use crate::common::errors::Errors;
+use crate::common::extras::Extras;
 use crate::common::handler::{self, HandlerParam, option_str};
 use crate::common::items::not_a_function;
 use crate::common::names::{check_name, unraw};
 use crate::common::options::{Slot, path_value, string_value};
 use crate::common::paths::{private, respan};
 
-const OPTIONS: &[&str] = &["uri", "mime", "name", "title", "crate"];
+const OPTIONS: &[&str] = &["uri", "mime", "name", "title", "icon", "meta", "crate"];
 
 #[derive(Default)]
 struct ResourceArgs {
@@ -24,6 +25,7 @@ struct ResourceArgs {
     mime: Slot<LitStr>,
     name: Slot<LitStr>,
     title: Slot<LitStr>,
+    extras: Extras,
     krate: Slot<syn::Path>,
 }
 
@@ -31,6 +33,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let mut args = ResourceArgs::default();
     handler::parse_options(attr, &mut errors, |meta| {
+        if let Some(result) = args.extras.option(meta) {
+            return result;
+        }
         let slot = match () {
             () if meta.path.is_ident("uri") => &mut args.uri,
             () if meta.path.is_ident("mime") => &mut args.mime,
@@ -41,6 +46,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         };
         slot.set(meta, string_value(meta)?)
     });
+    args.extras.check(&mut errors);
     let mut function: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         Err(_) => {
@@ -138,6 +144,7 @@ fn emit(
     let mime = option_str(args.mime.get().map(LitStr::value).as_deref());
     let title = option_str(args.title.get().map(LitStr::value).as_deref());
     let description = option_str(description);
+    let extras = args.extras.fields(&private);
     quote! {
         #function
 
@@ -166,6 +173,7 @@ fn emit(
                 title: #title,
                 description: #description,
                 mime_type: #mime,
+                #extras
                 read: __mcp_read,
                 function_id: __mcp_function_id,
                 location: ::core::concat!(::core::file!(), ":", ::core::line!()),

@@ -5,9 +5,11 @@ use syn::LitStr;
 use syn::meta::ParseNestedMeta;
 
 use crate::common::errors::Errors;
+use crate::common::extras::Extras;
+use crate::common::handler;
 use crate::common::options::{Slot, path_value, string_value, unknown_option};
 
-const OPTIONS: &[&str] = &["name", "title", "annotations", "crate"];
+const OPTIONS: &[&str] = &["name", "title", "annotations", "icon", "meta", "crate"];
 const HINTS: &[&str] = &["read_only", "destructive", "idempotent", "open_world"];
 
 /// What the attribute says.
@@ -18,6 +20,8 @@ pub(crate) struct ToolArgs {
     pub(crate) krate: Slot<syn::Path>,
     /// `(hint, value)` pairs in the order written.
     pub(crate) hints: Vec<(&'static str, bool)>,
+    /// `icon` and `meta`.
+    pub(crate) extras: Extras,
 }
 
 impl ToolArgs {
@@ -45,12 +49,10 @@ impl ToolArgs {
             self.krate.set(meta, path_value(meta)?)
         } else if meta.path.is_ident("annotations") {
             meta.parse_nested_meta(|hint| self.hint(&hint))
+        } else if let Some(result) = self.extras.option(meta) {
+            result
         } else {
-            // Skip a value, if any, so the next option still parses.
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Err(unknown_option(meta, OPTIONS))
+            handler::unknown(meta, OPTIONS)
         }
     }
 

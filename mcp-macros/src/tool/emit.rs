@@ -41,6 +41,7 @@ pub(crate) fn emit(tool: &Tool) -> TokenStream {
         mod #marker {}
     };
     let params = params(tool, &private);
+    let extras = tool.args.extras.fields(&private);
     quote! {
         // Parameters must be owned (they are deserialized from JSON), so clippy's advice
         // to borrow an argument the body only reads cannot be followed here.
@@ -79,6 +80,7 @@ pub(crate) fn emit(tool: &Tool) -> TokenStream {
                     idempotent: #idempotent,
                     open_world: #open_world,
                 },
+                #extras
                 input_schema: __mcp_input_schema,
                 output_schema: __mcp_output_schema,
                 call: __mcp_call,

@@ -30,6 +30,7 @@ pub(crate) struct Tool {
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = ToolArgs::parse(attr, &mut errors);
+    args.extras.check(&mut errors);
     let mut function: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(function) => function,
         Err(_) => {

@@ -78,6 +78,16 @@ impl ProtocolVersion {
     pub(crate) fn has_structured_output(self) -> bool {
         self >= ProtocolVersion::V2025_06_18
     }
+
+    /// `_meta` on tool, resource and prompt descriptors exists from 2025-06-18 on.
+    pub(crate) fn has_descriptor_meta(self) -> bool {
+        self >= ProtocolVersion::V2025_06_18
+    }
+
+    /// `icons` on tools, resources and prompts exist from 2025-11-25 on.
+    pub(crate) fn has_icons(self) -> bool {
+        self >= ProtocolVersion::V2025_11_25
+    }
 }
 
 impl fmt::Display for ProtocolVersion {

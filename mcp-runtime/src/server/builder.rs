@@ -237,6 +237,7 @@ impl ServerBuilder {
             page_size: self.page_size,
             states: self.states,
         };
+        messages.extend(meta_errors(&catalogue));
         match Server::new(self.info, catalogue) {
             Ok(server) if messages.is_empty() => Ok(server),
             Ok(_) => Err(BuildError { messages }),
@@ -246,4 +247,29 @@ impl ServerBuilder {
             }
         }
     }
+}
+
+/// Descriptors whose `_meta` text is not a JSON object: hand-written ones (the macros
+/// check what they write).
+fn meta_errors(catalogue: &Catalogue) -> Vec<String> {
+    let tools = catalogue
+        .tools
+        .iter()
+        .map(|def| ("tool", def.name, def.location, def.meta));
+    let resources = catalogue
+        .resources
+        .iter()
+        .map(|def| ("resource", def.name, def.location, def.meta));
+    let prompts = catalogue
+        .prompts
+        .iter()
+        .map(|def| ("prompt", def.name, def.location, def.meta));
+    tools
+        .chain(resources)
+        .chain(prompts)
+        .filter_map(|(kind, name, location, meta)| {
+            let error = crate::descriptor::parse_meta(meta?).err()?;
+            Some(format!("{kind} `{name}` ({location}): {error}"))
+        })
+        .collect()
 }

@@ -4,7 +4,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::protocol::jsonrpc::Incoming;
 use crate::server::Server;
-use crate::server::dispatch::{Outcome, Peer};
+use crate::server::dispatch::{CallTask, Outcome, Peer, Reply};
 use crate::server::outbound::Outbound;
 
 /// A client connection over a byte stream: one peer, one queue back to the client.
@@ -32,7 +32,15 @@ impl Connection {
         let message = Incoming::parse(bytes);
         match self.server.dispatch(message, &self.peer, &self.outbound) {
             Outcome::Reply(reply) => self.outbound.send(reply.bytes).await,
-            Outcome::Call(task) => {
+            Outcome::Call(mut task) => {
+                // A call that is done at its first poll (a synchronous tool) is answered
+                // here, without a task of its own; the rest run concurrently.
+                if let Some(reply) = poll_once(&mut task) {
+                    if let Some(reply) = reply {
+                        self.outbound.send(reply.bytes).await;
+                    }
+                    return;
+                }
                 let outbound = self.outbound.clone();
                 self.tasks.spawn(async move {
                     if let Some(reply) = task.await {
@@ -49,5 +57,16 @@ impl Connection {
         self.peer.closing.cancel();
         self.tasks.close();
         self.tasks.wait().await;
+    }
+}
+
+/// Polls a call once; its reply if it is already done (`Some(None)`: cancelled).
+///
+/// A call still running is polled again, with a real waker, by the task it moves into.
+fn poll_once(task: &mut CallTask) -> Option<Option<Reply>> {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match task.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(reply) => Some(reply),
+        std::task::Poll::Pending => None,
     }
 }

@@ -10,8 +10,12 @@ use crate::protocol::RequestId;
 /// The calls in flight for one client.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct InFlight {
-    calls: Arc<Mutex<HashMap<RequestId, CancellationToken>>>,
+    calls: Arc<Mutex<Calls>>,
 }
+
+/// Cancellation tokens by request id. The ids come from the client, so the hash is
+/// seeded per process; it is a fast one, since a client can only slow its own table.
+type Calls = HashMap<RequestId, CancellationToken, foldhash::fast::RandomState>;
 
 /// A call's place in [`InFlight`]; dropping it takes the call off the table.
 #[derive(Debug)]

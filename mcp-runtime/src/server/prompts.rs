@@ -100,6 +100,7 @@ impl PreparedPrompt {
             })
             .collect();
         prompt.insert("arguments".into(), Value::Array(arguments));
+        crate::descriptor::add_icons_and_meta(&mut prompt, def.icons, def.meta, version);
         Value::Object(prompt)
     }
 }

@@ -202,5 +202,6 @@ fn describe(def: &ResourceDef, uri_key: &str, version: ProtocolVersion) -> Value
     if let Some(mime_type) = def.mime_type {
         resource.insert("mimeType".into(), Value::from(mime_type));
     }
+    crate::descriptor::add_icons_and_meta(&mut resource, def.icons, def.meta, version);
     Value::Object(resource)
 }

@@ -134,6 +134,7 @@ impl PreparedTool {
                 tool.insert("annotations".into(), Value::Object(annotations));
             }
         }
+        crate::descriptor::add_icons_and_meta(&mut tool, def.icons, def.meta, version);
         Value::Object(tool)
     }
 

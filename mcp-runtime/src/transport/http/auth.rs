@@ -8,9 +8,8 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::state::AppState;
@@ -106,14 +105,11 @@ fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
     std::hint::black_box(difference) == 0
 }
 
-/// Middleware: lets a request through with its [`Identity`] attached, or answers `401`.
-pub(crate) async fn require_token(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// `401` for a request without a valid bearer token; `None` lets it through, with its
+/// [`Identity`] attached.
+pub(crate) fn refusal(state: &AppState, request: &mut Request) -> Option<Response> {
     if state.tokens.is_empty() {
-        return next.run(request).await;
+        return None;
     }
     let presented = request
         .headers()
@@ -123,11 +119,11 @@ pub(crate) async fn require_token(
         Some(identity) => {
             let identity = identity.clone();
             request.extensions_mut().insert(identity);
-            next.run(request).await
+            None
         }
         None => {
             tracing::debug!("request refused: missing or invalid bearer token");
-            unauthorized()
+            Some(unauthorized())
         }
     }
 }

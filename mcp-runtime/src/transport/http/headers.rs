@@ -2,7 +2,7 @@
 //! be present and agree with the body, so intermediaries that route on headers see what
 //! the server executes.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 use serde_json::{Map, Value};
 
 use crate::base64;
@@ -10,10 +10,11 @@ use crate::protocol::codes::HEADER_MISMATCH;
 use crate::protocol::meta::RequestMeta;
 use crate::protocol::{ProtocolVersion, RpcError};
 
-pub(crate) const PROTOCOL_VERSION: &str = "mcp-protocol-version";
-pub(crate) const METHOD: &str = "mcp-method";
-pub(crate) const NAME: &str = "mcp-name";
-pub(crate) const SESSION_ID: &str = "mcp-session-id";
+// Names, not text, so a lookup does not parse and check the name again.
+pub(crate) const PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+pub(crate) const METHOD: HeaderName = HeaderName::from_static("mcp-method");
+pub(crate) const NAME: HeaderName = HeaderName::from_static("mcp-name");
+pub(crate) const SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
 
 /// Checks a modern request's headers against its method and params.
 pub(crate) fn check_request(
@@ -22,15 +23,15 @@ pub(crate) fn check_request(
     params: &Map<String, Value>,
     meta: &RequestMeta,
 ) -> Result<ProtocolVersion, RpcError> {
-    let version_header = required(headers, PROTOCOL_VERSION)?;
-    let method_header = required(headers, METHOD)?;
+    let version_header = required(headers, &PROTOCOL_VERSION)?;
+    let method_header = required(headers, &METHOD)?;
     if method_header != method {
         return Err(mismatch(format!(
             "Mcp-Method header value '{method_header}' does not match body value '{method}'"
         )));
     }
     if let Some(field) = name_field(method) {
-        let name_header = decode(required(headers, NAME)?)?;
+        let name_header = decode(required(headers, &NAME)?)?;
         let body = params
             .get(field)
             .and_then(Value::as_str)
@@ -73,7 +74,7 @@ pub(crate) fn check_param_headers(
         let Some(value) = value.filter(|value| !value.is_null()) else {
             continue;
         };
-        let sent = decode(required(headers, &name)?)?;
+        let sent = decode(required(headers, name.as_str())?)?;
         let matches = match value {
             Value::String(text) => *text == sent,
             Value::Bool(flag) => sent == if *flag { "true" } else { "false" },
@@ -102,7 +103,10 @@ fn name_field(method: &str) -> Option<&'static str> {
     }
 }
 
-fn required<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, RpcError> {
+fn required<N>(headers: &HeaderMap, name: N) -> Result<&str, RpcError>
+where
+    N: axum::http::header::AsHeaderName + std::fmt::Display + Copy,
+{
     let value = headers
         .get(name)
         .ok_or_else(|| mismatch(format!("missing required header {name}")))?;
@@ -138,10 +142,11 @@ mod tests {
     use serde::Deserialize;
     use serde_json::json;
 
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
+            let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            map.insert(name, HeaderValue::from_str(value).unwrap());
         }
         map
     }
@@ -174,15 +179,15 @@ mod tests {
     #[test]
     fn matching_headers_pass() {
         let h = headers(&[
-            (PROTOCOL_VERSION, "2026-07-28"),
-            (METHOD, "tools/call"),
-            (NAME, "add"),
+            (PROTOCOL_VERSION.as_str(), "2026-07-28"),
+            (METHOD.as_str(), "tools/call"),
+            (NAME.as_str(), "add"),
         ]);
         assert!(check(&h, "tools/call", &call_params("add")).is_ok());
         let encoded = headers(&[
-            (PROTOCOL_VERSION, "2026-07-28"),
-            (METHOD, "tools/call"),
-            (NAME, "=?base64?SGVsbG8sIOS4lueVjA==?="),
+            (PROTOCOL_VERSION.as_str(), "2026-07-28"),
+            (METHOD.as_str(), "tools/call"),
+            (NAME.as_str(), "=?base64?SGVsbG8sIOS4lueVjA==?="),
         ]);
         assert!(check(&encoded, "tools/call", &call_params("Hello, 世界")).is_ok());
     }
@@ -190,23 +195,32 @@ mod tests {
     #[test]
     fn missing_or_different_headers_are_mismatches() {
         let params = call_params("add");
-        let no_name = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (METHOD, "tools/call")]);
+        let no_name = headers(&[
+            (PROTOCOL_VERSION.as_str(), "2026-07-28"),
+            (METHOD.as_str(), "tools/call"),
+        ]);
         assert_eq!(
             code(check(&no_name, "tools/call", &params)),
             HEADER_MISMATCH
         );
         let other = headers(&[
-            (PROTOCOL_VERSION, "2026-07-28"),
-            (METHOD, "tools/call"),
-            (NAME, "sub"),
+            (PROTOCOL_VERSION.as_str(), "2026-07-28"),
+            (METHOD.as_str(), "tools/call"),
+            (NAME.as_str(), "sub"),
         ]);
         assert_eq!(code(check(&other, "tools/call", &params)), HEADER_MISMATCH);
-        let no_method = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (NAME, "add")]);
+        let no_method = headers(&[
+            (PROTOCOL_VERSION.as_str(), "2026-07-28"),
+            (NAME.as_str(), "add"),
+        ]);
         assert_eq!(
             code(check(&no_method, "tools/call", &params)),
             HEADER_MISMATCH
         );
-        let wrong_method = headers(&[(PROTOCOL_VERSION, "2026-07-28"), (METHOD, "tools/list")]);
+        let wrong_method = headers(&[
+            (PROTOCOL_VERSION.as_str(), "2026-07-28"),
+            (METHOD.as_str(), "tools/list"),
+        ]);
         assert_eq!(
             code(check(&wrong_method, "tools/call", &params)),
             HEADER_MISMATCH
@@ -233,9 +247,9 @@ mod tests {
     #[test]
     fn a_header_that_disagrees_with_the_body_is_a_mismatch_even_if_unknown() {
         let h = headers(&[
-            (PROTOCOL_VERSION, "1999-01-01"),
-            (METHOD, "tools/call"),
-            (NAME, "add"),
+            (PROTOCOL_VERSION.as_str(), "1999-01-01"),
+            (METHOD.as_str(), "tools/call"),
+            (NAME.as_str(), "add"),
         ]);
         assert_eq!(
             code(check(&h, "tools/call", &call_params("add"))),
@@ -245,7 +259,10 @@ mod tests {
 
     #[test]
     fn unknown_versions_are_unsupported() {
-        let h = headers(&[(PROTOCOL_VERSION, "1900-01-01"), (METHOD, "tools/list")]);
+        let h = headers(&[
+            (PROTOCOL_VERSION.as_str(), "1900-01-01"),
+            (METHOD.as_str(), "tools/list"),
+        ]);
         assert_eq!(
             code(check(
                 &h,
@@ -259,9 +276,9 @@ mod tests {
     #[test]
     fn header_and_body_versions_must_agree() {
         let h = headers(&[
-            (PROTOCOL_VERSION, "2025-11-25"),
-            (METHOD, "tools/call"),
-            (NAME, "add"),
+            (PROTOCOL_VERSION.as_str(), "2025-11-25"),
+            (METHOD.as_str(), "tools/call"),
+            (NAME.as_str(), "add"),
         ]);
         assert_eq!(
             code(check(&h, "tools/call", &call_params("add"))),

@@ -3,9 +3,8 @@
 //! pass, so servers in containers and behind load balancers keep working; pages on
 //! loopback origins are always allowed; others need `--allowed-origin`.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::state::AppState;
@@ -55,26 +54,21 @@ fn is_loopback_origin(origin: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Middleware: `403` for a present `Origin` that is not allowed.
-pub(crate) async fn check_origin(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Some(origin) = request.headers().get(header::ORIGIN) {
-        let allowed = origin
-            .to_str()
-            .is_ok_and(|origin| state.origins.allows(origin));
-        if !allowed {
-            tracing::debug!("request refused: origin not allowed");
-            let body = serde_json::json!({
-                "jsonrpc": "2.0",
-                "error": { "code": -32600, "message": "origin not allowed; start the server with --allowed-origin <origin>" }
-            });
-            return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
-        }
+/// `403` for a present `Origin` that is not allowed; `None` lets the request through.
+pub(crate) fn refusal(state: &AppState, request: &Request) -> Option<Response> {
+    let origin = request.headers().get(header::ORIGIN)?;
+    let allowed = origin
+        .to_str()
+        .is_ok_and(|origin| state.origins.allows(origin));
+    if allowed {
+        return None;
     }
-    next.run(request).await
+    tracing::debug!("request refused: origin not allowed");
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "error": { "code": -32600, "message": "origin not allowed; start the server with --allowed-origin <origin>" }
+    });
+    Some((StatusCode::FORBIDDEN, axum::Json(body)).into_response())
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::config::HttpConfig;
@@ -21,17 +23,22 @@ pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
         )
         .route("/sse", get(legacy_sse::open))
         .route("/messages", post(legacy_sse::post_message))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_token,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            origin::check_origin,
-        ));
+        .layer(middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .route("/health", get(health::health))
         .merge(protected)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .with_state(state)
+}
+
+/// What stands in front of the MCP routes, in one layer: the origin check (`403`), then
+/// bearer authentication (`401`; the identity goes into the request's extensions).
+async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if let Some(refusal) = origin::refusal(&state, &request) {
+        return refusal;
+    }
+    if let Some(refusal) = auth::refusal(&state, &mut request) {
+        return refusal;
+    }
+    next.run(request).await
 }

@@ -11,9 +11,22 @@ use super::origin::OriginPolicy;
 use super::sessions::SessionStore;
 use crate::server::Server;
 
-/// The state behind the router. Cloning is cheap.
+/// The state behind the router. Cloning (which axum does for every request and every
+/// layer) is one reference count.
 #[derive(Clone, Debug)]
-pub(crate) struct AppState {
+pub(crate) struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
     pub(crate) server: Server,
     pub(crate) tokens: Tokens,
     pub(crate) origins: Arc<OriginPolicy>,
@@ -24,7 +37,7 @@ pub(crate) struct AppState {
 
 impl AppState {
     pub(crate) fn new(server: Server, config: &HttpConfig) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             server,
             tokens: config.tokens.clone(),
             origins: Arc::new(OriginPolicy::new(&config.allowed_origins)),
@@ -34,6 +47,6 @@ impl AppState {
             )),
             drain: Drain::default(),
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
-        }
+        }))
     }
 }

@@ -9,7 +9,7 @@
 
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -33,19 +33,20 @@ pub(crate) enum Era {
 }
 
 /// `POST /mcp`.
-pub(crate) async fn post(
-    State(state): State<AppState>,
-    identity: Option<Extension<Identity>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn post(State(state): State<AppState>, mut request: Request) -> Response {
     if state.drain.is_draining() {
         return unavailable("the server is shutting down; retry on another replica");
     }
     let Ok(_permit) = state.permits.clone().try_acquire_owned() else {
         return unavailable("too many requests in flight; retry shortly");
     };
-    let identity = identity.map(|Extension(identity)| identity);
+    // The headers are moved out rather than copied (the `HeaderMap` extractor clones).
+    let headers = std::mem::take(request.headers_mut());
+    let identity = request.extensions_mut().remove::<Identity>();
+    let body = match Bytes::from_request(request, &state).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
     let accepts_sse = accepts_event_stream(&headers);
     let message = Incoming::parse(&body);
     if let Some(session_id) = headers.get(SESSION_ID) {

@@ -1,5 +1,5 @@
 // Tools, a resource and a prompt as `&self` methods, sync and async, with `Context`,
-// `Self` in a signature, and a method without `self`.
+// `Self` in a signature, a method without `self`, and a method with an icon and `_meta`.
 use std::sync::Mutex;
 
 #[derive(Default)]
@@ -23,7 +23,7 @@ impl Notes {
     }
 
     /// Every note.
-    #[resource(uri = "notes://all")]
+    #[resource(uri = "notes://all", icon = "https://example.com/notes.png", meta(kind = "notes"))]
     fn all(&self) -> String {
         self.0.lock().unwrap().join("\n")
     }

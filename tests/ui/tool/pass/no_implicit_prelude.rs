@@ -2,7 +2,12 @@
 #[no_implicit_prelude]
 mod tools {
     /// Add two numbers.
-    #[::mcp::tool(name = "add", annotations(read_only))]
+    #[::mcp::tool(
+        name = "add",
+        annotations(read_only),
+        icon(src = "https://example.com/add.png", mime = "image/png", sizes = ["48x48"], theme = "dark"),
+        meta("com.example/flag" = true)
+    )]
     pub fn add(a: f64, b: ::std::option::Option<f64>) -> ::std::result::Result<f64, ::std::string::String> {
         ::std::result::Result::Ok(a + ::std::option::Option::unwrap_or(b, 0.0))
     }

@@ -18,7 +18,7 @@ mod tools {
     pub mod std {}
 
     /// Add two numbers.
-    #[mcp::tool]
+    #[mcp::tool(icon(src = "https://example.com/add.png", theme = "light"), meta(n = 1))]
     pub fn add(a: f64, b: f64) -> f64 {
         a + b
     }
