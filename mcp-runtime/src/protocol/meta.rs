@@ -68,7 +68,7 @@ pub(crate) struct ModernMeta {
 pub(crate) struct RequestMeta {
     protocol_version: Option<Value>,
     client_capabilities: Option<Value>,
-    client_info: Option<Value>,
+    client_info: Option<ClientInfo>,
     log_level: Option<Value>,
     progress_token: Option<Value>,
 }
@@ -87,16 +87,32 @@ impl RequestMeta {
             .cloned()
     }
 
-    /// Reads the modern per-request fields.
+    /// Takes the modern per-request fields out.
     ///
     /// `None` when the request carries no protocol version in `_meta` (a legacy
     /// request); `Some(Err)` when it does but the fields are unusable.
-    pub(crate) fn modern(&self) -> Option<Result<ModernMeta, RpcError>> {
-        let requested = self.protocol_version.as_ref()?;
-        Some(self.read_modern(requested))
+    pub(crate) fn into_modern(self) -> Option<Result<ModernMeta, RpcError>> {
+        Some(match self.modern_version()? {
+            Ok(version) => Ok(ModernMeta {
+                version,
+                client_info: self.client_info.and_then(|ClientInfo(info)| info.ok()),
+                client_capabilities: self.client_capabilities.unwrap_or_default(),
+                log_level: self
+                    .log_level
+                    .and_then(|level| LogLevel::deserialize(level).ok()),
+            }),
+            Err(error) => Err(error),
+        })
     }
 
-    fn read_modern(&self, requested: &Value) -> Result<ModernMeta, RpcError> {
+    /// The revision a modern request names, once its fields are checked (without
+    /// copying them): `None` for a legacy request, as for [`RequestMeta::into_modern`].
+    pub(crate) fn modern_version(&self) -> Option<Result<ProtocolVersion, RpcError>> {
+        let requested = self.protocol_version.as_ref()?;
+        Some(self.check_modern(requested))
+    }
+
+    fn check_modern(&self, requested: &Value) -> Result<ProtocolVersion, RpcError> {
         let Some(requested) = requested.as_str() else {
             return Err(RpcError::invalid_params(format!(
                 "`_meta.{PROTOCOL_VERSION_KEY}` must be a string"
@@ -104,8 +120,8 @@ impl RequestMeta {
         };
         let version = ProtocolVersion::parse(requested)
             .ok_or_else(|| RpcError::unsupported_version(requested))?;
-        let client_capabilities = match &self.client_capabilities {
-            Some(capabilities @ Value::Object(_)) => capabilities.clone(),
+        match &self.client_capabilities {
+            Some(Value::Object(_)) => {}
             Some(_) => {
                 return Err(RpcError::invalid_params(format!(
                     "`_meta.{CLIENT_CAPABILITIES_KEY}` must be an object"
@@ -116,25 +132,18 @@ impl RequestMeta {
                     "missing required `_meta.{CLIENT_CAPABILITIES_KEY}` (use {{}} for none)"
                 )));
             }
-        };
-        let client_info = match &self.client_info {
-            None => None,
-            Some(info) => Some(Implementation::deserialize(info).map_err(|error| {
-                RpcError::invalid_params(format!("invalid `_meta.{CLIENT_INFO_KEY}`: {error}"))
-            })?),
-        };
-        let log_level = match &self.log_level {
-            None => None,
-            Some(level) => Some(LogLevel::deserialize(level).map_err(|error| {
+        }
+        if let Some(ClientInfo(Err(error))) = &self.client_info {
+            return Err(RpcError::invalid_params(format!(
+                "invalid `_meta.{CLIENT_INFO_KEY}`: {error}"
+            )));
+        }
+        if let Some(level) = &self.log_level {
+            LogLevel::deserialize(level).map_err(|error| {
                 RpcError::invalid_params(format!("invalid `_meta.{LOG_LEVEL_KEY}`: {error}"))
-            })?),
-        };
-        Ok(ModernMeta {
-            version,
-            client_info,
-            client_capabilities,
-            log_level,
-        })
+            })?;
+        }
+        Ok(version)
     }
 }
 
@@ -160,7 +169,10 @@ impl<'de> Visitor<'de> for MetaVisitor {
             let slot = match key {
                 MetaKey::ProtocolVersion => &mut meta.protocol_version,
                 MetaKey::ClientCapabilities => &mut meta.client_capabilities,
-                MetaKey::ClientInfo => &mut meta.client_info,
+                MetaKey::ClientInfo => {
+                    meta.client_info = Some(map.next_value()?);
+                    continue;
+                }
                 MetaKey::LogLevel => &mut meta.log_level,
                 MetaKey::ProgressToken => &mut meta.progress_token,
                 MetaKey::Other => {
@@ -200,6 +212,138 @@ impl<'de> Visitor<'de> for MetaVisitor {
 
     fn visit_unit<E>(self) -> Result<RequestMeta, E> {
         Ok(RequestMeta::default())
+    }
+}
+
+/// `_meta.clientInfo`, read straight into an [`Implementation`], or why it is not one
+/// (reported only if the request is served as 2026-07-28).
+#[derive(Clone, Debug, PartialEq)]
+struct ClientInfo(Result<Implementation, String>);
+
+impl<'de> Deserialize<'de> for ClientInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ClientInfo, D::Error> {
+        deserializer.deserialize_any(ClientInfoVisitor)
+    }
+}
+
+/// Reads `name`, `version` and `title` without building a map; anything that is not
+/// an object with string `name` and `version` (and a string or null `title`) is kept
+/// as the reason it is not an [`Implementation`].
+struct ClientInfoVisitor;
+
+impl<'de> Visitor<'de> for ClientInfoVisitor {
+    type Value = ClientInfo;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a client's name and version")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ClientInfo, A::Error> {
+        let (mut name, mut version, mut title) = (None, None, None);
+        while let Some(key) = map.next_key::<ImplementationKey>()? {
+            let slot = match key {
+                ImplementationKey::Name => &mut name,
+                ImplementationKey::Version => &mut version,
+                ImplementationKey::Title => &mut title,
+                ImplementationKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = Some(map.next_value::<Value>()?);
+        }
+        Ok(ClientInfo(implementation(name, version, title)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ClientInfo, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(not_an_object("an array"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<ClientInfo, E> {
+        Ok(not_an_object("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<ClientInfo, E> {
+        Ok(not_an_object("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<ClientInfo, E> {
+        Ok(not_an_object("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<ClientInfo, E> {
+        Ok(not_an_object("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<ClientInfo, E> {
+        Ok(not_an_object("a string"))
+    }
+
+    fn visit_unit<E>(self) -> Result<ClientInfo, E> {
+        Ok(not_an_object("null"))
+    }
+}
+
+fn not_an_object(what: &str) -> ClientInfo {
+    ClientInfo(Err(format!(
+        "expected an object with `name` and `version`, got {what}"
+    )))
+}
+
+/// An [`Implementation`] from its fields, or what is wrong with them.
+fn implementation(
+    name: Option<Value>,
+    version: Option<Value>,
+    title: Option<Value>,
+) -> Result<Implementation, String> {
+    let text = |field: &str, value: Option<Value>| match value {
+        Some(Value::String(text)) => Ok(text),
+        Some(other) => Err(format!("`{field}` must be a string, got {other}")),
+        None => Err(format!("missing field `{field}`")),
+    };
+    let title = match title {
+        None | Some(Value::Null) => None,
+        Some(Value::String(title)) => Some(title),
+        Some(other) => return Err(format!("`title` must be a string, got {other}")),
+    };
+    Ok(Implementation {
+        name: text("name", name)?,
+        version: text("version", version)?,
+        title,
+    })
+}
+
+/// The fields of an [`Implementation`].
+enum ImplementationKey {
+    Name,
+    Version,
+    Title,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ImplementationKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ImplementationKey, D::Error> {
+        deserializer.deserialize_str(ImplementationKeyVisitor)
+    }
+}
+
+struct ImplementationKeyVisitor;
+
+impl Visitor<'_> for ImplementationKeyVisitor {
+    type Value = ImplementationKey;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a field name")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<ImplementationKey, E> {
+        Ok(match key {
+            "name" => ImplementationKey::Name,
+            "version" => ImplementationKey::Version,
+            "title" => ImplementationKey::Title,
+            _ => ImplementationKey::Other,
+        })
     }
 }
 
@@ -251,7 +395,10 @@ mod tests {
     }
 
     fn modern_meta(meta: &RequestMeta) -> Option<Result<ModernMeta, RpcError>> {
-        meta.modern()
+        let checked = meta.modern_version();
+        let taken = meta.clone().into_modern();
+        assert_eq!(checked.is_some(), taken.is_some());
+        taken
     }
 
     #[test]

@@ -26,20 +26,18 @@ impl Connection {
         }
     }
 
-    /// Handles one received message (a stdio line). Tool calls run concurrently; their
-    /// replies are queued when they finish.
-    pub(crate) async fn receive(&self, bytes: &[u8]) {
+    /// Handles one received message (a stdio line): its reply, when there is one at
+    /// once. Tool calls that are not done at their first poll run concurrently; their
+    /// replies are queued on the connection's [`Outbound`] when they finish.
+    pub(crate) fn receive(&self, bytes: &[u8]) -> Option<Vec<u8>> {
         let message = Incoming::parse(bytes);
         match self.server.dispatch(message, &self.peer, &self.outbound) {
-            Outcome::Reply(reply) => self.outbound.send(reply.bytes).await,
+            Outcome::Reply(reply) => Some(reply.bytes),
             Outcome::Call(mut task) => {
                 // A call that is done at its first poll (a synchronous tool) is answered
-                // here, without a task of its own; the rest run concurrently.
+                // here, without a task of its own.
                 if let Some(reply) = poll_once(&mut task) {
-                    if let Some(reply) = reply {
-                        self.outbound.send(reply.bytes).await;
-                    }
-                    return;
+                    return reply.map(|reply| reply.bytes);
                 }
                 let outbound = self.outbound.clone();
                 self.tasks.spawn(async move {
@@ -47,15 +45,21 @@ impl Connection {
                         outbound.send(reply.bytes).await;
                     }
                 });
+                None
             }
-            Outcome::Nothing => {}
+            Outcome::Nothing => None,
         }
     }
 
-    /// Waits until every tool call in flight has answered (or was cancelled).
-    pub(crate) async fn finish(&self) {
+    /// The input has ended: subscriptions end, and no new call starts.
+    pub(crate) fn close(&self) {
         self.peer.closing.cancel();
         self.tasks.close();
+    }
+
+    /// Waits until every tool call in flight has answered (or was cancelled); call
+    /// [`Connection::close`] first.
+    pub(crate) async fn finished(&self) {
         self.tasks.wait().await;
     }
 }

@@ -98,7 +98,7 @@ impl Server {
                 method,
                 params,
                 meta,
-            } => self.request(id, &method, params, &meta, peer, notify),
+            } => self.request(id, &method, params, meta, peer, notify),
             Incoming::Notification { method, params } => {
                 notification(&method, &params, peer);
                 Outcome::Nothing
@@ -120,11 +120,11 @@ impl Server {
         id: RequestId,
         method: &str,
         params: Map<String, Value>,
-        meta: &RequestMeta,
+        meta: RequestMeta,
         peer: &Peer,
         notify: &Outbound,
     ) -> Outcome {
-        if method == "initialize" && meta.modern().is_none() {
+        if method == "initialize" && meta.modern_version().is_none() {
             return Outcome::Reply(match initialize(self, &params, &peer.session) {
                 Ok(result) => {
                     let announce = peer.standalone.as_ref().unwrap_or(notify).clone();
@@ -405,9 +405,9 @@ impl Scope {
     }
 }
 
-fn scope(method: &str, meta: &RequestMeta, session: &Session) -> Result<Scope, RpcError> {
+fn scope(method: &str, meta: RequestMeta, session: &Session) -> Result<Scope, RpcError> {
     let progress_token = meta.progress_token();
-    if let Some(meta) = meta.modern() {
+    if let Some(meta) = meta.into_modern() {
         let meta = meta?;
         return Ok(Scope {
             progress_token,

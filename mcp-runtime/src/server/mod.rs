@@ -192,7 +192,7 @@ impl Core {
         self.switches
             .disabled
             .read()
-            .map(|disabled| !disabled.contains(name))
+            .map(|disabled| disabled.is_empty() || !disabled.contains(name))
             .unwrap_or(true)
     }
 

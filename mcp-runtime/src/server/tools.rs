@@ -19,7 +19,8 @@ pub(crate) struct PreparedTool {
 #[derive(Debug, Default)]
 pub(crate) struct ToolTable {
     tools: Vec<PreparedTool>,
-    by_name: HashMap<&'static str, usize>,
+    /// Fixed at startup, so a fast hash is safe: clients only look names up.
+    by_name: HashMap<&'static str, usize, foldhash::fast::FixedState>,
 }
 
 impl ToolTable {

@@ -39,48 +39,80 @@ impl Server {
 
     /// Serves on any byte stream pair with stdio framing (a socket, a pipe, an
     /// in-memory duplex in tests) until `input` reaches its end.
+    ///
+    /// One task reads the input and writes the output: a reply that is ready at once (a
+    /// list, a synchronous tool) is written straight away, after any notification the
+    /// call queued before it; replies of calls still running arrive through a queue.
+    /// Output is flushed whenever no more input is waiting.
     pub async fn serve_io<R, W>(self, input: R, output: W) -> io::Result<()>
     where
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin + Send + 'static,
     {
-        let (outbound, queue) = Outbound::channel();
-        let writer = tokio::spawn(write_lines(output, queue));
-        let connection = Connection::new(self, outbound.clone());
-        let read = read_lines(input, &connection, &outbound).await;
-        connection.finish().await;
-        drop(connection);
-        drop(outbound);
-        let written = writer.await.map_err(io::Error::other)?;
-        read.and(written)
+        let (outbound, mut queue) = Outbound::channel();
+        let connection = Connection::new(self, outbound);
+        let mut reader = BufReader::with_capacity(64 * 1024, input);
+        let mut writer = BufWriter::with_capacity(64 * 1024, output);
+        let mut line = LineBuffer::default();
+        let read = loop {
+            tokio::select! {
+                biased;
+                Some(message) = queue.recv() => {
+                    write_line(&mut writer, &message).await?;
+                    write_queued(&mut writer, &mut queue).await?;
+                    writer.flush().await?;
+                }
+                read = line.read(&mut reader) => match read {
+                    Err(error) => break Err(error),
+                    Ok(Line::End) => break Ok(()),
+                    Ok(Line::TooLong) => {
+                        let error = RpcError::invalid_request(&format!(
+                            "message longer than {MAX_LINE_BYTES} bytes"
+                        ));
+                        write_line(&mut writer, &error_message(None, &error)).await?;
+                    }
+                    Ok(Line::Complete) => {
+                        let message = line.text();
+                        let message = message.trim_ascii();
+                        if !message.is_empty()
+                            && let Some(reply) = connection.receive(message)
+                        {
+                            write_queued(&mut writer, &mut queue).await?;
+                            write_line(&mut writer, &reply).await?;
+                        }
+                        if reader.buffer().is_empty() {
+                            writer.flush().await?;
+                        }
+                    }
+                },
+            }
+        };
+        // Input ended (or failed): answer what is still running, then stop.
+        connection.close();
+        let finished = connection.finished();
+        tokio::pin!(finished);
+        loop {
+            tokio::select! {
+                biased;
+                Some(message) = queue.recv() => write_line(&mut writer, &message).await?,
+                () = &mut finished => break,
+            }
+        }
+        write_queued(&mut writer, &mut queue).await?;
+        writer.flush().await?;
+        read
     }
 }
 
-async fn read_lines<R: AsyncRead + Unpin>(
-    input: R,
-    connection: &Connection,
-    outbound: &Outbound,
+/// Writes every message already queued.
+async fn write_queued<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    queue: &mut mpsc::Receiver<Vec<u8>>,
 ) -> io::Result<()> {
-    let mut reader = BufReader::with_capacity(64 * 1024, input);
-    let mut line = Vec::with_capacity(4096);
-    loop {
-        line.clear();
-        match read_line(&mut reader, &mut line).await? {
-            Line::End => return Ok(()),
-            Line::TooLong => {
-                let error = RpcError::invalid_request(&format!(
-                    "message longer than {MAX_LINE_BYTES} bytes"
-                ));
-                outbound.send(error_message(None, &error)).await;
-            }
-            Line::Complete => {
-                let message = line.trim_ascii();
-                if !message.is_empty() {
-                    connection.receive(message).await;
-                }
-            }
-        }
+    while let Ok(message) = queue.try_recv() {
+        write_line(writer, &message).await?;
     }
+    Ok(())
 }
 
 enum Line {
@@ -89,60 +121,68 @@ enum Line {
     End,
 }
 
-/// Reads up to a newline, keeping at most [`MAX_LINE_BYTES`]; the rest of a longer line
-/// is skipped.
-async fn read_line<R: AsyncRead + Unpin>(
-    reader: &mut BufReader<R>,
-    line: &mut Vec<u8>,
-) -> io::Result<Line> {
-    let mut too_long = false;
-    loop {
-        let buffer = reader.fill_buf().await?;
-        if buffer.is_empty() {
-            return Ok(if too_long {
-                Line::TooLong
-            } else if line.is_empty() {
-                Line::End
-            } else {
-                Line::Complete
-            });
-        }
-        let (chunk, found_newline) = match buffer.iter().position(|&b| b == b'\n') {
-            Some(end) => (buffer.get(..end).unwrap_or_default(), true),
-            None => (buffer, false),
-        };
-        if !too_long && line.len() + chunk.len() <= MAX_LINE_BYTES {
-            line.extend_from_slice(chunk);
-        } else {
-            too_long = true;
-            line.clear();
-        }
-        let used = chunk.len() + usize::from(found_newline);
-        reader.consume(used);
-        if found_newline {
-            return Ok(if too_long {
-                Line::TooLong
-            } else {
-                Line::Complete
-            });
-        }
-    }
+/// One line being read. Its state lives here, not in the reading future, so a read
+/// that loses a `select!` to an outgoing message resumes where it stopped.
+#[derive(Default)]
+struct LineBuffer {
+    bytes: Vec<u8>,
+    /// The line passed [`MAX_LINE_BYTES`]: its bytes are skipped up to the newline.
+    too_long: bool,
+    /// A whole line is in `bytes`, read by [`LineBuffer::text`].
+    complete: bool,
 }
 
-/// Writes queued messages, one per line, flushing when the queue runs dry.
-async fn write_lines<W: AsyncWrite + Unpin>(
-    output: W,
-    mut queue: mpsc::Receiver<Vec<u8>>,
-) -> io::Result<()> {
-    let mut writer = BufWriter::with_capacity(64 * 1024, output);
-    while let Some(message) = queue.recv().await {
-        write_line(&mut writer, &message).await?;
-        while let Ok(message) = queue.try_recv() {
-            write_line(&mut writer, &message).await?;
+impl LineBuffer {
+    /// Reads up to a newline, keeping at most [`MAX_LINE_BYTES`]; the rest of a longer
+    /// line is skipped. Cancel-safe.
+    async fn read<R: AsyncRead + Unpin>(&mut self, reader: &mut BufReader<R>) -> io::Result<Line> {
+        if self.complete {
+            self.bytes.clear();
+            self.complete = false;
         }
-        writer.flush().await?;
+        loop {
+            let buffer = reader.fill_buf().await?;
+            if buffer.is_empty() {
+                let line = if self.too_long {
+                    Line::TooLong
+                } else if self.bytes.is_empty() {
+                    Line::End
+                } else {
+                    Line::Complete
+                };
+                self.too_long = false;
+                self.complete = true;
+                return Ok(line);
+            }
+            let (chunk, found_newline) = match buffer.iter().position(|&b| b == b'\n') {
+                Some(end) => (buffer.get(..end).unwrap_or_default(), true),
+                None => (buffer, false),
+            };
+            if !self.too_long && self.bytes.len() + chunk.len() <= MAX_LINE_BYTES {
+                self.bytes.extend_from_slice(chunk);
+            } else {
+                self.too_long = true;
+                self.bytes.clear();
+            }
+            let used = chunk.len() + usize::from(found_newline);
+            reader.consume(used);
+            if found_newline {
+                let line = if self.too_long {
+                    Line::TooLong
+                } else {
+                    Line::Complete
+                };
+                self.too_long = false;
+                self.complete = true;
+                return Ok(line);
+            }
+        }
     }
-    writer.flush().await
+
+    /// The line just read (valid until the next [`LineBuffer::read`]).
+    fn text(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 async fn write_line<W: AsyncWrite + Unpin>(writer: &mut W, message: &[u8]) -> io::Result<()> {

@@ -50,7 +50,7 @@ pub(crate) fn check_request(
     }
     let version = ProtocolVersion::parse(version_header)
         .ok_or_else(|| RpcError::unsupported_version(version_header))?;
-    match meta.modern() {
+    match meta.modern_version() {
         None => Err(RpcError::invalid_params(format!(
             "missing `_meta.{}`",
             crate::protocol::meta::PROTOCOL_VERSION_KEY

@@ -108,7 +108,7 @@ fn is_modern(headers: &HeaderMap, meta: &crate::protocol::meta::RequestMeta) -> 
         .and_then(|value| value.to_str().ok())
         .and_then(crate::protocol::ProtocolVersion::parse)
         .is_some_and(crate::protocol::ProtocolVersion::is_modern);
-    header_modern || meta.modern().is_some()
+    header_modern || meta.modern_version().is_some()
 }
 
 /// `initialize` without a session: opens one and names it in `Mcp-Session-Id`.
