@@ -38,6 +38,8 @@ pub(crate) struct Fields {
 }
 
 /// The `params` field.
+// Like [`Shape`]: short-lived, and boxing would cost an allocation per request.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum ParamsField {
     /// An object: its fields other than `_meta`, and what the server reads of `_meta`.
     Object(Map<String, Value>, RequestMeta),
