@@ -2,12 +2,11 @@
 
 use std::borrow::Cow;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::content::Content;
-use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::SERVER_INFO_KEY;
+use crate::protocol::{ProtocolVersion, RequestId};
 
 /// The outcome of a tool call, as the client receives it.
 ///
@@ -54,95 +53,79 @@ impl ToolResult {
         }
     }
 
-    /// The `CallToolResult` for a client speaking `version`, serialised straight from
-    /// this result (the same JSON as [`ToolResult::to_json`], without building it first).
-    pub(crate) fn wire<'a>(
-        &'a self,
+    /// The JSON-RPC reply carrying this result to a client speaking `version`, written
+    /// straight into bytes (the way a hand-written server would): the constant parts
+    /// as they are, with `result_meta` (the server's pre-serialised `_meta` of a
+    /// 2026-07-28 result) copied in, and only the content run through `serde_json`.
+    pub(crate) fn reply_message(
+        &self,
+        id: &RequestId,
         version: ProtocolVersion,
-        server_info: &'a Value,
-    ) -> WireToolResult<'a> {
-        WireToolResult {
-            result: self,
-            version,
-            server_info,
+        result_meta: &str,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(160 + result_meta.len());
+        out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
+        write_json(&mut out, id);
+        out.extend_from_slice(b",\"result\":");
+        self.write_result(version, result_meta, &mut out);
+        out.push(b'}');
+        out
+    }
+
+    /// Writes the `CallToolResult` object, keys sorted as everywhere else.
+    fn write_result(&self, version: ProtocolVersion, result_meta: &str, out: &mut Vec<u8>) {
+        out.push(b'{');
+        if version.is_modern() {
+            out.extend_from_slice(b"\"_meta\":");
+            out.extend_from_slice(result_meta.as_bytes());
+            out.push(b',');
         }
+        out.extend_from_slice(b"\"content\":[");
+        for (index, content) in self.content.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            match content {
+                Content::Text { text } => {
+                    out.extend_from_slice(b"{\"text\":");
+                    write_json(out, text);
+                    out.extend_from_slice(b",\"type\":\"text\"}");
+                }
+                other => write_json(out, &other.to_json(version)),
+            }
+        }
+        out.push(b']');
+        if self.is_error {
+            out.extend_from_slice(b",\"isError\":true");
+        }
+        if version.is_modern() {
+            out.extend_from_slice(b",\"resultType\":\"complete\"");
+        }
+        let structured = self.structured_content.as_ref().filter(|structured| {
+            version.is_modern() || (version.has_structured_output() && structured.is_object())
+        });
+        if let Some(structured) = structured {
+            out.extend_from_slice(b",\"structuredContent\":");
+            write_json(out, structured);
+        }
+        out.push(b'}');
     }
 
     /// The `CallToolResult` JSON for a client speaking `version`.
     #[cfg(test)]
-    pub(crate) fn to_json(&self, version: ProtocolVersion, server_meta: &Value) -> Value {
-        serde_json::to_value(self.wire(version, server_meta)).unwrap_or(Value::Null)
+    pub(crate) fn to_json(&self, version: ProtocolVersion, server_info: &Value) -> Value {
+        let meta = serde_json::json!({ SERVER_INFO_KEY: server_info }).to_string();
+        let mut out = Vec::new();
+        self.write_result(version, &meta, &mut out);
+        serde_json::from_slice(&out).unwrap_or(Value::Null)
     }
 }
 
-/// A [`ToolResult`] as one revision's `CallToolResult`, ready to serialise.
-pub(crate) struct WireToolResult<'a> {
-    result: &'a ToolResult,
-    version: ProtocolVersion,
-    server_info: &'a Value,
-}
-
-impl Serialize for WireToolResult<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let WireToolResult {
-            result,
-            version,
-            server_info,
-        } = *self;
-        let structured = result.structured_content.as_ref().filter(|structured| {
-            version.is_modern() || (version.has_structured_output() && structured.is_object())
-        });
-        // Keys in the order the rest of the server writes them (sorted).
-        let mut map = serializer.serialize_map(None)?;
-        if version.is_modern() {
-            map.serialize_entry("_meta", &ServerInfoMeta(server_info))?;
-        }
-        let content: Vec<WireContent<'_>> = result
-            .content
-            .iter()
-            .map(|content| WireContent(content, version))
-            .collect();
-        map.serialize_entry("content", &content)?;
-        if result.is_error {
-            map.serialize_entry("isError", &true)?;
-        }
-        if version.is_modern() {
-            map.serialize_entry("resultType", "complete")?;
-        }
-        if let Some(structured) = structured {
-            map.serialize_entry("structuredContent", structured)?;
-        }
-        map.end()
-    }
-}
-
-/// `{"io.modelcontextprotocol/serverInfo": …}`.
-struct ServerInfoMeta<'a>(&'a Value);
-
-impl Serialize for ServerInfoMeta<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(SERVER_INFO_KEY, self.0)?;
-        map.end()
-    }
-}
-
-/// One content block as `version` shows it; text (the common case) without a detour
-/// through [`Value`].
-struct WireContent<'a>(&'a Content, ProtocolVersion);
-
-impl Serialize for WireContent<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Content::Text { text } => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("text", text)?;
-                map.serialize_entry("type", "text")?;
-                map.end()
-            }
-            other => other.to_json(self.1).serialize(serializer),
-        }
-    }
+/// Appends the JSON of `value`, whose serialisation cannot fail (a string, an id, a
+/// JSON value).
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Writing into a Vec cannot fail, and these types have no non-string map keys.
+    let _ = serde_json::to_writer(out, value);
 }
 
 /// Adds the fields every 2026-07-28 result carries: `resultType` and `_meta.serverInfo`.

@@ -286,8 +286,8 @@ impl Server {
                 Ok(result) => result,
                 Err(panicked) => return Some(panicked),
             };
-            let result = result.wire(version, &server.core().info_json);
-            Some(Reply::ok(result_value_message(&id, &result)))
+            let reply = result.reply_message(&id, version, &server.core().result_meta_json);
+            Some(Reply::ok(reply))
         }))
     }
 }

@@ -75,6 +75,9 @@ pub(crate) struct Core {
     pub(crate) info: ServerInfo,
     /// `Implementation` JSON, as carried in `serverInfo`.
     pub(crate) info_json: Value,
+    /// The `_meta` of every 2026-07-28 result, serialised once:
+    /// `{"io.modelcontextprotocol/serverInfo":…}`.
+    pub(crate) result_meta_json: String,
     pub(crate) tools: ToolTable,
     pub(crate) resources: ResourceTable,
     pub(crate) prompts: PromptTable,
@@ -142,10 +145,13 @@ impl Server {
             discover.insert("instructions".into(), Value::from(instructions.as_str()));
         }
         add_cache_hints(&mut discover, &info_json);
+        let result_meta_json =
+            json!({ crate::protocol::meta::SERVER_INFO_KEY: &info_json }).to_string();
         Ok(Server {
             core: Arc::new(Core {
                 info,
                 info_json,
+                result_meta_json,
                 tools,
                 resources,
                 prompts,
