@@ -761,11 +761,8 @@ class Handler(BaseHTTPRequestHandler):
         if "method" not in message:
             child = self.server.children.current_shared()
             if child is not None and child.take_asked(message.get("id")):
-                try:
-                    child.send(body)
-                except OSError:
-                    self.send_error_reply(503, -32603, "the stdio server has exited")
-                    return
+                self.send_accepted(child, body)
+                return
         self.send_empty(202)
 
     def one_shot(self, body: bytes, message: Any, parsed: bool) -> None:
@@ -785,6 +782,11 @@ class Handler(BaseHTTPRequestHandler):
         if is_request(message) or batch_with_requests or not parsed or not isinstance(message, (dict, list)):
             self.exchange(child, body, message, stateless=stateless)
             return
+        self.send_accepted(child, body)
+
+    def send_accepted(self, child: Child, body: bytes) -> None:
+        """Forwards a message that gets no reply (a notification or a response): `202`, or
+        `503` if the child is gone."""
         try:
             child.send(body)
         except OSError:

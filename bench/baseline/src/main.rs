@@ -19,53 +19,16 @@
 //!   `count` call that asked for progress).
 
 mod http;
+#[path = "../../common/peer_args.rs"]
+mod peer_args;
 mod protocol;
 mod stdio;
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
-/// Where `--bind` points when it is not given.
-const DEFAULT_BIND: &str = "127.0.0.1:8000";
+use peer_args::{Transport, parse_args};
 
 const USAGE: &str = "usage: baseline --transport stdio|http [--bind 127.0.0.1:PORT]";
-
-/// How clients reach the server.
-enum Transport {
-    Stdio,
-    Http(SocketAddr),
-}
-
-/// Reads `--transport` and `--bind` (by hand: two flags need no parser).
-fn parse_args() -> Result<Transport, String> {
-    let mut transport = String::from("stdio");
-    let mut bind = String::from(DEFAULT_BIND);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
-            None => (arg, None),
-        };
-        let slot = match flag.as_str() {
-            "--transport" => &mut transport,
-            "--bind" => &mut bind,
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument `{other}`")),
-        };
-        *slot = match inline.or_else(|| args.next()) {
-            Some(value) => value,
-            None => return Err(format!("`{flag}` needs a value")),
-        };
-    }
-    match transport.as_str() {
-        "stdio" => Ok(Transport::Stdio),
-        "http" => bind
-            .parse()
-            .map(Transport::Http)
-            .map_err(|error| format!("bad --bind `{bind}`: {error}")),
-        other => Err(format!("unknown transport `{other}`")),
-    }
-}
 
 fn main() -> ExitCode {
     let transport = match parse_args() {

@@ -11,12 +11,16 @@
 //!
 //! Usage: `rmcp-calculator --transport stdio|http [--bind 127.0.0.1:8000]`
 
+#[path = "../../common/peer_args.rs"]
+mod peer_args;
+
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::serve::ListenerExt;
+use peer_args::{Transport, parse_args};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{ProgressNotificationParam, RequestMetaObject};
@@ -26,9 +30,6 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use rmcp::{
     Peer, RoleServer, ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router,
 };
-
-/// Where `--bind` points when it is not given.
-const DEFAULT_BIND: &str = "127.0.0.1:8000";
 
 const USAGE: &str = "usage: rmcp-calculator --transport stdio|http [--bind 127.0.0.1:PORT]";
 
@@ -115,43 +116,6 @@ impl Calculator {
 
 #[tool_handler(router = self.tool_router, name = "calculator", version = "0.1.0")]
 impl ServerHandler for Calculator {}
-
-/// How clients reach the server.
-enum Transport {
-    Stdio,
-    Http(SocketAddr),
-}
-
-/// Reads `--transport` and `--bind` (by hand, like the baseline).
-fn parse_args() -> Result<Transport, String> {
-    let mut transport = String::from("stdio");
-    let mut bind = String::from(DEFAULT_BIND);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
-            None => (arg, None),
-        };
-        let slot = match flag.as_str() {
-            "--transport" => &mut transport,
-            "--bind" => &mut bind,
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument `{other}`")),
-        };
-        *slot = match inline.or_else(|| args.next()) {
-            Some(value) => value,
-            None => return Err(format!("`{flag}` needs a value")),
-        };
-    }
-    match transport.as_str() {
-        "stdio" => Ok(Transport::Stdio),
-        "http" => bind
-            .parse()
-            .map(Transport::Http)
-            .map_err(|error| format!("bad --bind `{bind}`: {error}")),
-        other => Err(format!("unknown transport `{other}`")),
-    }
-}
 
 /// Serves stdin/stdout until stdin closes.
 async fn serve_stdio() -> Result<(), Box<dyn std::error::Error>> {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::errors::RpcError;
+use super::shape::visit_scalars;
 use super::version::ProtocolVersion;
 
 pub(crate) const PROTOCOL_VERSION_KEY: &str = "io.modelcontextprotocol/protocolVersion";
@@ -190,29 +191,10 @@ impl<'de> Visitor<'de> for MetaVisitor {
         Ok(RequestMeta::default())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<RequestMeta, E> {
-        Ok(RequestMeta::default())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<RequestMeta, E> {
-        Ok(RequestMeta::default())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<RequestMeta, E> {
-        Ok(RequestMeta::default())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<RequestMeta, E> {
-        Ok(RequestMeta::default())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<RequestMeta, E> {
-        Ok(RequestMeta::default())
-    }
-
-    fn visit_unit<E>(self) -> Result<RequestMeta, E> {
-        Ok(RequestMeta::default())
-    }
+    visit_scalars!(
+        unit = RequestMeta::default(),
+        other = RequestMeta::default()
+    );
 }
 
 /// `_meta.clientInfo`, read straight into an [`Implementation`], or why it is not one
@@ -257,38 +239,17 @@ impl<'de> Visitor<'de> for ClientInfoVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ClientInfo, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(not_an_object("an array"))
+        Ok(not_an_object())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<ClientInfo, E> {
-        Ok(not_an_object("a boolean"))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<ClientInfo, E> {
-        Ok(not_an_object("a number"))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<ClientInfo, E> {
-        Ok(not_an_object("a number"))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<ClientInfo, E> {
-        Ok(not_an_object("a number"))
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<ClientInfo, E> {
-        Ok(not_an_object("a string"))
-    }
-
-    fn visit_unit<E>(self) -> Result<ClientInfo, E> {
-        Ok(not_an_object("null"))
-    }
+    visit_scalars!(unit = not_an_object(), other = not_an_object());
 }
 
-fn not_an_object(what: &str) -> ClientInfo {
-    ClientInfo(Err(format!(
-        "expected an object with `name` and `version`, got {what}"
-    )))
+/// Why a `clientInfo` that is not an object is not an [`Implementation`].
+fn not_an_object() -> ClientInfo {
+    ClientInfo(Err(
+        "expected an object with `name` and `version`".to_owned()
+    ))
 }
 
 /// An [`Implementation`] from its fields, or what is wrong with them.

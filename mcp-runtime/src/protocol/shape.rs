@@ -13,6 +13,38 @@ use serde_json::{Map, Value};
 
 use super::meta::RequestMeta;
 
+/// Visitor methods for every JSON scalar: `null` gives `$unit`, a boolean, number or
+/// string gives `$other` (for visitors that read one shape and take anything else as
+/// absent or wrong, without failing the whole message).
+macro_rules! visit_scalars {
+    (unit = $unit:expr, other = $other:expr) => {
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($unit)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+    };
+}
+pub(crate) use visit_scalars;
+
 /// What a message is at its top level.
 // Built once per message and taken apart at once; boxing the fields would cost an
 // allocation on every request for no gain.
@@ -95,29 +127,7 @@ impl<'de> Visitor<'de> for ShapeVisitor {
         Ok(Shape::Batch(items))
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-        Ok(Shape::Other)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-        Ok(Shape::Other)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-        Ok(Shape::Other)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-        Ok(Shape::Other)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-        Ok(Shape::Other)
-    }
-
-    fn visit_unit<E>(self) -> Result<Shape, E> {
-        Ok(Shape::Other)
-    }
+    visit_scalars!(unit = Shape::Other, other = Shape::Other);
 }
 
 /// The envelope keys JSON-RPC defines.
@@ -187,32 +197,10 @@ impl<'de> Visitor<'de> for ParamsVisitor {
         Ok(ParamsField::Object(params, meta))
     }
 
-    fn visit_unit<E>(self) -> Result<ParamsField, E> {
-        Ok(ParamsField::Null)
-    }
-
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ParamsField, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(ParamsField::Other)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<ParamsField, E> {
-        Ok(ParamsField::Other)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<ParamsField, E> {
-        Ok(ParamsField::Other)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<ParamsField, E> {
-        Ok(ParamsField::Other)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<ParamsField, E> {
-        Ok(ParamsField::Other)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<ParamsField, E> {
-        Ok(ParamsField::Other)
-    }
+    visit_scalars!(unit = ParamsField::Null, other = ParamsField::Other);
 }

@@ -10,7 +10,7 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::FileTypeExt;
 use std::pin::Pin;
 
@@ -26,27 +26,33 @@ pub(crate) type Output = Pin<Box<dyn AsyncWrite + Send>>;
 /// switches them back when serving is over. Must be called inside the runtime.
 pub(crate) fn open() -> (Input, Output, Restorer) {
     let mut switched = Vec::new();
-    let input: Input = match pollable(io::stdin().as_fd())
-        .and_then(|fd| Some((fd.try_clone().ok()?, fd)))
-        .and_then(|(copy, fd)| {
-            let receiver = pipe::Receiver::from_owned_fd_unchecked(fd).ok()?;
-            switched.push(copy);
-            Some(receiver)
-        }) {
+    let input: Input = match switch(io::stdin().as_fd(), &mut switched, |fd| {
+        pipe::Receiver::from_owned_fd_unchecked(fd)
+    }) {
         Some(receiver) => Box::pin(receiver),
         None => Box::pin(tokio::io::stdin()),
     };
-    let output: Output = match pollable(io::stdout().as_fd())
-        .and_then(|fd| Some((fd.try_clone().ok()?, fd)))
-        .and_then(|(copy, fd)| {
-            let sender = pipe::Sender::from_owned_fd_unchecked(fd).ok()?;
-            switched.push(copy);
-            Some(sender)
-        }) {
+    let output: Output = match switch(io::stdout().as_fd(), &mut switched, |fd| {
+        pipe::Sender::from_owned_fd_unchecked(fd)
+    }) {
         Some(sender) => Box::pin(sender),
         None => Box::pin(tokio::io::stdout()),
     };
     (input, output, Restorer(switched))
+}
+
+/// `fd` made into a non-blocking stream by `open` when it is a pipe or a socket; a copy
+/// is kept in `switched` to switch it back.
+fn switch<T>(
+    fd: BorrowedFd<'_>,
+    switched: &mut Vec<OwnedFd>,
+    open: impl FnOnce(OwnedFd) -> io::Result<T>,
+) -> Option<T> {
+    let fd = pollable(fd)?;
+    let copy = fd.try_clone().ok()?;
+    let stream = open(fd).ok()?;
+    switched.push(copy);
+    Some(stream)
 }
 
 /// Switches descriptors back to blocking mode when dropped: copies of the descriptors
@@ -69,7 +75,7 @@ impl Drop for Restorer {
 }
 
 /// A copy of `fd` when it is a pipe or a socket (what epoll can watch).
-fn pollable(fd: std::os::fd::BorrowedFd<'_>) -> Option<OwnedFd> {
+fn pollable(fd: BorrowedFd<'_>) -> Option<OwnedFd> {
     let owned = fd.try_clone_to_owned().ok()?;
     let file = File::from(owned);
     let kind = file.metadata().ok()?.file_type();
