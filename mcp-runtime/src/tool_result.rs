@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::content::Content;
+use crate::protocol::jsonrpc::result_message_with;
 use crate::protocol::meta::SERVER_INFO_KEY;
 use crate::protocol::{ProtocolVersion, RequestId};
 
@@ -63,13 +64,9 @@ impl ToolResult {
         version: ProtocolVersion,
         result_meta: &str,
     ) -> Vec<u8> {
-        let mut out = Vec::with_capacity(160 + result_meta.len());
-        out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
-        write_json(&mut out, id);
-        out.extend_from_slice(b",\"result\":");
-        self.write_result(version, result_meta, &mut out);
-        out.push(b'}');
-        out
+        result_message_with(id, 120 + result_meta.len(), |out| {
+            self.write_result(version, result_meta, out);
+        })
     }
 
     /// Writes the `CallToolResult` object, keys sorted as everywhere else.

@@ -201,24 +201,35 @@ impl Incoming {
 
 /// Serialises a successful reply whose `result` is already JSON text.
 pub(crate) fn result_message(id: &RequestId, result_json: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(result_json.len() + 40);
+    result_message_with(id, result_json.len(), |out| {
+        out.extend_from_slice(result_json.as_bytes());
+    })
+}
+
+/// Serialises a successful reply whose `result` JSON `write_result` appends (about
+/// `result_len` bytes), with no intermediate copy.
+pub(crate) fn result_message_with(
+    id: &RequestId,
+    result_len: usize,
+    write_result: impl FnOnce(&mut Vec<u8>),
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(result_len + 40);
     out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
     // Serialising an id cannot fail: it is a number or a string.
     let _ = serde_json::to_writer(&mut out, id);
     out.extend_from_slice(b",\"result\":");
-    out.extend_from_slice(result_json.as_bytes());
+    write_result(&mut out);
     out.push(b'}');
     out
 }
 
-/// Serialises a successful reply from a result value (a [`Value`], or any type that
-/// serialises to one without failing).
-pub(crate) fn result_value_message<T: Serialize + ?Sized>(id: &RequestId, result: &T) -> Vec<u8> {
+/// Serialises a successful reply from a result value.
+pub(crate) fn result_value_message(id: &RequestId, result: &Value) -> Vec<u8> {
     #[derive(Serialize)]
-    struct Reply<'a, T: ?Sized> {
+    struct Reply<'a> {
         jsonrpc: &'static str,
         id: &'a RequestId,
-        result: &'a T,
+        result: &'a Value,
     }
     encode(&Reply {
         jsonrpc: "2.0",

@@ -93,14 +93,13 @@ impl RequestMeta {
     /// `None` when the request carries no protocol version in `_meta` (a legacy
     /// request); `Some(Err)` when it does but the fields are unusable.
     pub(crate) fn into_modern(self) -> Option<Result<ModernMeta, RpcError>> {
-        Some(match self.modern_version()? {
-            Ok(version) => Ok(ModernMeta {
+        let requested = self.protocol_version.as_ref()?;
+        Some(match self.check_modern(requested) {
+            Ok((version, log_level)) => Ok(ModernMeta {
                 version,
                 client_info: self.client_info.and_then(|ClientInfo(info)| info.ok()),
                 client_capabilities: self.client_capabilities.unwrap_or_default(),
-                log_level: self
-                    .log_level
-                    .and_then(|level| LogLevel::deserialize(level).ok()),
+                log_level,
             }),
             Err(error) => Err(error),
         })
@@ -110,10 +109,14 @@ impl RequestMeta {
     /// copying them): `None` for a legacy request, as for [`RequestMeta::into_modern`].
     pub(crate) fn modern_version(&self) -> Option<Result<ProtocolVersion, RpcError>> {
         let requested = self.protocol_version.as_ref()?;
-        Some(self.check_modern(requested))
+        Some(self.check_modern(requested).map(|(version, _)| version))
     }
 
-    fn check_modern(&self, requested: &Value) -> Result<ProtocolVersion, RpcError> {
+    /// Checks the modern fields; the revision and the log level, read once.
+    fn check_modern(
+        &self,
+        requested: &Value,
+    ) -> Result<(ProtocolVersion, Option<LogLevel>), RpcError> {
         let Some(requested) = requested.as_str() else {
             return Err(RpcError::invalid_params(format!(
                 "`_meta.{PROTOCOL_VERSION_KEY}` must be a string"
@@ -139,12 +142,13 @@ impl RequestMeta {
                 "invalid `_meta.{CLIENT_INFO_KEY}`: {error}"
             )));
         }
-        if let Some(level) = &self.log_level {
-            LogLevel::deserialize(level).map_err(|error| {
+        let log_level = match &self.log_level {
+            None => None,
+            Some(level) => Some(LogLevel::deserialize(level).map_err(|error| {
                 RpcError::invalid_params(format!("invalid `_meta.{LOG_LEVEL_KEY}`: {error}"))
-            })?;
-        }
-        Ok(version)
+            })?),
+        };
+        Ok((version, log_level))
     }
 }
 
