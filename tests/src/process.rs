@@ -57,7 +57,18 @@ impl McpProcess {
     ///
     /// Returns the error of spawning the process.
     pub fn spawn(program: &Path) -> std::io::Result<Self> {
-        let mut child = Command::new(program)
+        Self::spawn_command(Command::new(program))
+    }
+
+    /// Starts `command` (a program with its arguments and environment) with piped stdin,
+    /// stdout and stderr.
+    ///
+    /// # Errors
+    ///
+    /// Returns the error of spawning the process.
+    pub fn spawn_command(mut command: Command) -> std::io::Result<Self> {
+        let program = Path::new(command.get_program()).to_path_buf();
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -123,6 +134,11 @@ impl McpProcess {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The process id of the server.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// A description of the process for failure messages, with the tail of its stderr.

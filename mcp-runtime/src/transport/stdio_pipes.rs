@@ -15,6 +15,7 @@ use std::os::unix::fs::FileTypeExt;
 use std::pin::Pin;
 
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::UnixStream;
 use tokio::net::unix::pipe;
 
 /// A byte stream the stdio transport reads from.
@@ -26,33 +27,59 @@ pub(crate) type Output = Pin<Box<dyn AsyncWrite + Send>>;
 /// switches them back when serving is over. Must be called inside the runtime.
 pub(crate) fn open() -> (Input, Output, Restorer) {
     let mut switched = Vec::new();
-    let input: Input = match switch(io::stdin().as_fd(), &mut switched, |fd| {
-        pipe::Receiver::from_owned_fd_unchecked(fd)
-    }) {
-        Some(receiver) => Box::pin(receiver),
+    let input: Input = match switch(io::stdin().as_fd(), &mut switched) {
+        Some(Pollable::Pipe(fd)) => match pipe::Receiver::from_owned_fd(fd) {
+            Ok(receiver) => Box::pin(receiver),
+            Err(_) => Box::pin(tokio::io::stdin()),
+        },
+        Some(Pollable::Socket(socket)) => Box::pin(socket),
         None => Box::pin(tokio::io::stdin()),
     };
-    let output: Output = match switch(io::stdout().as_fd(), &mut switched, |fd| {
-        pipe::Sender::from_owned_fd_unchecked(fd)
-    }) {
-        Some(sender) => Box::pin(sender),
+    let output: Output = match switch(io::stdout().as_fd(), &mut switched) {
+        Some(Pollable::Pipe(fd)) => match pipe::Sender::from_owned_fd(fd) {
+            Ok(sender) => Box::pin(sender),
+            Err(_) => Box::pin(tokio::io::stdout()),
+        },
+        Some(Pollable::Socket(socket)) => Box::pin(socket),
         None => Box::pin(tokio::io::stdout()),
     };
     (input, output, Restorer(switched))
 }
 
-/// `fd` made into a non-blocking stream by `open` when it is a pipe or a socket; a copy
-/// is kept in `switched` to switch it back.
-fn switch<T>(
-    fd: BorrowedFd<'_>,
-    switched: &mut Vec<OwnedFd>,
-    open: impl FnOnce(OwnedFd) -> io::Result<T>,
-) -> Option<T> {
-    let fd = pollable(fd)?;
-    let copy = fd.try_clone().ok()?;
-    let stream = open(fd).ok()?;
+/// A standard stream that epoll can watch.
+enum Pollable {
+    /// A pipe or FIFO, not yet registered: tokio's checked constructors switch it to
+    /// non-blocking mode.
+    Pipe(OwnedFd),
+    /// A socket, already in non-blocking mode and registered.
+    Socket(UnixStream),
+}
+
+/// `fd` as a [`Pollable`] when it is a pipe or a socket; a copy is kept in `switched` to
+/// switch it back to blocking mode at the end.
+///
+/// Non-blocking mode is essential, not an optimisation: readiness can be stale (an event
+/// for bytes an earlier read already took), and a read of a blocking descriptor would
+/// then stall the whole event loop until the client writes again.
+fn switch(fd: BorrowedFd<'_>, switched: &mut Vec<OwnedFd>) -> Option<Pollable> {
+    let owned = fd.try_clone_to_owned().ok()?;
+    let kind = File::from(owned.try_clone().ok()?)
+        .metadata()
+        .ok()?
+        .file_type();
+    let copy = owned.try_clone().ok()?;
+    let pollable = if kind.is_fifo() {
+        Pollable::Pipe(owned)
+    } else if kind.is_socket() {
+        // `set_nonblocking` is `ioctl(FIONBIO)`, which works on a socket of any family.
+        let socket = std::os::unix::net::UnixStream::from(owned);
+        socket.set_nonblocking(true).ok()?;
+        Pollable::Socket(UnixStream::from_std(socket).ok()?)
+    } else {
+        return None;
+    };
     switched.push(copy);
-    Some(stream)
+    Some(pollable)
 }
 
 /// Switches descriptors back to blocking mode when dropped: copies of the descriptors
@@ -72,12 +99,4 @@ impl Drop for Restorer {
             }
         }
     }
-}
-
-/// A copy of `fd` when it is a pipe or a socket (what epoll can watch).
-fn pollable(fd: BorrowedFd<'_>) -> Option<OwnedFd> {
-    let owned = fd.try_clone_to_owned().ok()?;
-    let file = File::from(owned);
-    let kind = file.metadata().ok()?.file_type();
-    (kind.is_fifo() || kind.is_socket()).then(|| OwnedFd::from(file))
 }
