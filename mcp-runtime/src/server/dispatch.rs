@@ -15,11 +15,11 @@ use crate::context::{Context, Identity, RequestScope};
 use crate::protocol::jsonrpc::{Incoming, error_message, result_message, result_value_message};
 use crate::protocol::meta::{Implementation, LogLevel, RequestMeta};
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
-use crate::server::Server;
 use crate::server::in_flight::InFlight;
 use crate::server::mrtr::{Binding, InputState, input_for, run_with_input};
 use crate::server::outbound::Outbound;
 use crate::server::session::{LegacyState, Session};
+use crate::server::{Listing, Server};
 use crate::tool::{ToolCall, ToolFuture};
 
 /// What the requests of one client share: its legacy session and its calls in flight.
@@ -197,19 +197,19 @@ impl Server {
         match method {
             "server/discover" if version.is_modern() => Ok(Answer::Prepared(core.discover())),
             "ping" if !version.is_modern() => Ok(Answer::Built(Value::Object(Map::new()))),
-            "tools/list" => {
-                // The tool list can change at run time: the page is shared, not borrowed.
-                let list = core.tools_list();
-                Ok(Answer::Shared(std::sync::Arc::clone(
-                    list.page(version, params)?,
-                )))
-            }
-            "resources/list" if !core.resources.is_empty() => {
-                Ok(Answer::Prepared(core.resources_list.page(version, params)?))
-            }
-            "resources/templates/list" if !core.resources.is_empty() => {
-                Ok(Answer::Prepared(core.templates_list.page(version, params)?))
-            }
+            "tools/list" => Ok(Answer::Shared(core.list_page(
+                Listing::Tools,
+                version,
+                params,
+            )?)),
+            "resources/list" if !core.resources.is_empty() => Ok(Answer::Shared(core.list_page(
+                Listing::Resources,
+                version,
+                params,
+            )?)),
+            "resources/templates/list" if !core.resources.is_empty() => Ok(Answer::Shared(
+                core.list_page(Listing::Templates, version, params)?,
+            )),
             "resources/subscribe" | "resources/unsubscribe"
                 if !version.is_modern() && !core.resources.is_empty() =>
             {
@@ -223,9 +223,11 @@ impl Server {
                 }
                 Ok(Answer::Built(Value::Object(Map::new())))
             }
-            "prompts/list" if !core.prompts.is_empty() => {
-                Ok(Answer::Prepared(core.prompts_list.page(version, params)?))
-            }
+            "prompts/list" if !core.prompts.is_empty() => Ok(Answer::Shared(core.list_page(
+                Listing::Prompts,
+                version,
+                params,
+            )?)),
             "logging/setLevel" if !version.is_modern() => {
                 let level = params
                     .get("level")

@@ -1,7 +1,7 @@
-//! List results (`tools/list`, `resources/list`, ...), pre-serialised once per revision
-//! and page, with opaque cursors.
+//! List results (`tools/list`, `resources/list`, ...), serialised once per revision and
+//! page, with opaque cursors.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -9,73 +9,86 @@ use crate::base64;
 use crate::protocol::{ProtocolVersion, RpcError};
 
 /// Every page of one list, for every revision, ready to send.
+///
+/// A revision's pages are built the first time a client asks for that revision, then
+/// served as they are: a server pays only for the revisions its clients speak, and
+/// nothing at startup.
 #[derive(Debug, Default)]
 pub(crate) struct PreparedList {
+    /// The result's member that holds the items (`tools`, `resources`, ...).
+    key: &'static str,
+    page_size: Option<usize>,
     /// `pages[version.index()][page]`: a complete result object as JSON text.
-    pages: Vec<Vec<Arc<str>>>,
+    pages: [OnceLock<Vec<Arc<str>>>; ProtocolVersion::ALL.len()],
 }
 
 const CURSOR_PREFIX: &str = "mcp-page:";
 
 impl PreparedList {
-    /// Prepares `{key: items}` results, `page_size` items a page (all in one page when
-    /// `None`); `finish` adds what a revision's results carry besides.
-    pub(crate) fn new(
-        key: &str,
-        page_size: Option<usize>,
-        items: impl Fn(ProtocolVersion) -> Vec<Value>,
-        finish: impl Fn(ProtocolVersion, &mut Map<String, Value>),
-    ) -> PreparedList {
-        let mut by_age = ProtocolVersion::ALL;
-        by_age.sort();
-        let pages = by_age
-            .iter()
-            .map(|&version| {
-                let items = items(version);
-                let size = page_size
-                    .filter(|&size| size > 0)
-                    .unwrap_or(items.len().max(1));
-                let chunks: Vec<&[Value]> = if items.is_empty() {
-                    vec![&[]]
-                } else {
-                    items.chunks(size).collect()
-                };
-                let count = chunks.len();
-                chunks
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, chunk)| {
-                        let mut result = Map::new();
-                        result.insert(key.into(), Value::Array(chunk.to_vec()));
-                        if index + 1 < count {
-                            result.insert("nextCursor".into(), Value::from(cursor(index + 1)));
-                        }
-                        finish(version, &mut result);
-                        Arc::from(Value::Object(result).to_string())
-                    })
-                    .collect()
-            })
-            .collect();
-        PreparedList { pages }
+    /// A list whose results hold the items in `key`, split into pages of `page_size`
+    /// items (all in one page when `None`).
+    pub(crate) fn new(key: &'static str, page_size: Option<usize>) -> PreparedList {
+        PreparedList {
+            key,
+            page_size,
+            pages: Default::default(),
+        }
     }
 
-    /// The page a request asks for (`params.cursor`), or `-32602` for a cursor this
-    /// server did not issue.
+    /// The page a request asks for (`params.cursor`) as a `{key: items}` result, or
+    /// `-32602` for a cursor this server did not issue. On the first request in
+    /// `version`, `items` gives that revision's items and `finish` adds what its results
+    /// carry besides.
     pub(crate) fn page(
         &self,
         version: ProtocolVersion,
         params: &Map<String, Value>,
+        items: impl FnOnce() -> Vec<Value>,
+        finish: impl Fn(&mut Map<String, Value>),
     ) -> Result<&Arc<str>, RpcError> {
         let index = match params.get("cursor") {
             None | Some(Value::Null) => 0,
             Some(Value::String(text)) => page_of(text).ok_or_else(invalid_cursor)?,
             Some(_) => return Err(invalid_cursor()),
         };
-        self.pages
+        let pages = self
+            .pages
             .get(version.index())
-            .and_then(|pages| pages.get(index))
-            .ok_or_else(invalid_cursor)
+            .ok_or_else(invalid_cursor)?
+            .get_or_init(|| paginate(self.key, self.page_size, &items(), finish));
+        pages.get(index).ok_or_else(invalid_cursor)
     }
+}
+
+/// `items` as result objects of at most `page_size` items each, linked by cursors.
+fn paginate(
+    key: &str,
+    page_size: Option<usize>,
+    items: &[Value],
+    finish: impl Fn(&mut Map<String, Value>),
+) -> Vec<Arc<str>> {
+    let size = page_size
+        .filter(|&size| size > 0)
+        .unwrap_or(items.len().max(1));
+    let chunks: Vec<&[Value]> = if items.is_empty() {
+        vec![&[]]
+    } else {
+        items.chunks(size).collect()
+    };
+    let count = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(index, chunk)| {
+            let mut result = Map::new();
+            result.insert(key.into(), Value::Array(chunk.to_vec()));
+            if index + 1 < count {
+                result.insert("nextCursor".into(), Value::from(cursor(index + 1)));
+            }
+            finish(&mut result);
+            Arc::from(Value::Object(result).to_string())
+        })
+        .collect()
 }
 
 fn cursor(page: usize) -> String {
@@ -100,12 +113,7 @@ mod tests {
     use serde_json::json;
 
     fn list(page_size: Option<usize>) -> PreparedList {
-        PreparedList::new(
-            "items",
-            page_size,
-            |_| (0..5).map(Value::from).collect(),
-            |_, _| {},
-        )
+        PreparedList::new("items", page_size)
     }
 
     fn page(list: &PreparedList, cursor: Option<&str>) -> Result<Value, RpcError> {
@@ -113,8 +121,13 @@ mod tests {
         if let Some(cursor) = cursor {
             params.insert("cursor".into(), Value::from(cursor));
         }
-        list.page(ProtocolVersion::LATEST, &params)
-            .map(|text| serde_json::from_str(text).unwrap())
+        list.page(
+            ProtocolVersion::LATEST,
+            &params,
+            || (0..5).map(Value::from).collect(),
+            |_| {},
+        )
+        .map(|text| serde_json::from_str(text).unwrap())
     }
 
     #[test]

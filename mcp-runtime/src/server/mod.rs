@@ -22,8 +22,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use crate::protocol::ProtocolVersion;
 use crate::protocol::meta::Implementation;
+use crate::protocol::{ProtocolVersion, RpcError};
 use crate::tool_result::finish_modern;
 use builder::Catalogue;
 use completions::CompletionTable;
@@ -117,23 +117,6 @@ impl Server {
         };
         let info_json = serde_json::to_value(&implementation).unwrap_or(Value::Null);
         let page_size = catalogue.page_size;
-        let finish = |version: ProtocolVersion, result: &mut Map<String, Value>| {
-            if version.is_modern() {
-                add_cache_hints(result, &info_json);
-            }
-        };
-        let tools_list =
-            PreparedList::new("tools", page_size, |v| tools.list_json(v, |_| true), finish);
-        let resources_list =
-            PreparedList::new("resources", page_size, |v| resources.list_json(v), finish);
-        let templates_list = PreparedList::new(
-            "resourceTemplates",
-            page_size,
-            |v| resources.templates_json(v),
-            finish,
-        );
-        let prompts_list =
-            PreparedList::new("prompts", page_size, |v| prompts.list_json(v), finish);
         let mut discover = Map::new();
         let versions: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
         discover.insert("supportedVersions".into(), json!(versions));
@@ -158,13 +141,15 @@ impl Server {
                 completions,
                 switches: changes::Switches {
                     disabled: std::sync::RwLock::default(),
-                    tools_list: std::sync::RwLock::new(Arc::new(tools_list)),
+                    tools_list: std::sync::RwLock::new(Arc::new(PreparedList::new(
+                        "tools", page_size,
+                    ))),
                 },
                 listeners: Arc::default(),
                 page_size,
-                resources_list,
-                templates_list,
-                prompts_list,
+                resources_list: PreparedList::new("resources", page_size),
+                templates_list: PreparedList::new("resourceTemplates", page_size),
+                prompts_list: PreparedList::new("prompts", page_size),
                 discover: Value::Object(discover).to_string(),
                 closing: tokio_util::sync::CancellationToken::new(),
                 state_key: mrtr::StateKey::from_environment(),
@@ -202,21 +187,52 @@ impl Core {
             .unwrap_or(true)
     }
 
-    /// The tool list with the switched-off tools left out.
+    /// A fresh tool list, for when tools were switched on or off.
     pub(crate) fn prepare_tools_list(&self) -> PreparedList {
-        PreparedList::new(
-            "tools",
-            self.page_size,
-            |version| {
-                self.tools
-                    .list_json(version, |name| self.tool_switched_on(name))
-            },
-            |version, result| {
-                if version.is_modern() {
-                    add_cache_hints(result, &self.info_json);
-                }
-            },
-        )
+        PreparedList::new("tools", self.page_size)
+    }
+
+    /// The page of a list that a request asks for, in the shape of `version`.
+    pub(crate) fn list_page(
+        &self,
+        listing: Listing,
+        version: ProtocolVersion,
+        params: &Map<String, Value>,
+    ) -> Result<Arc<str>, RpcError> {
+        let finish = |result: &mut Map<String, Value>| {
+            if version.is_modern() {
+                add_cache_hints(result, &self.info_json);
+            }
+        };
+        let page = match listing {
+            Listing::Tools => {
+                // The tool list can change at run time: its pages are shared, not
+                // borrowed.
+                let list = self.tools_list();
+                let items = || {
+                    self.tools
+                        .list_json(version, |name| self.tool_switched_on(name))
+                };
+                return list.page(version, params, items, finish).cloned();
+            }
+            Listing::Resources => self.resources_list.page(
+                version,
+                params,
+                || self.resources.list_json(version),
+                finish,
+            ),
+            Listing::Templates => self.templates_list.page(
+                version,
+                params,
+                || self.resources.templates_json(version),
+                finish,
+            ),
+            Listing::Prompts => {
+                self.prompts_list
+                    .page(version, params, || self.prompts.list_json(version), finish)
+            }
+        };
+        page.cloned()
     }
 
     /// The prepared `server/discover` result.
@@ -249,6 +265,15 @@ impl Core {
         }
         Value::Object(result)
     }
+}
+
+/// The lists a client can page through.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Listing {
+    Tools,
+    Resources,
+    Templates,
+    Prompts,
 }
 
 /// What this server offers, in `ServerCapabilities` form.

@@ -1,18 +1,19 @@
 //! The tools a server serves, prepared once at startup.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
 use crate::protocol::ProtocolVersion;
 use crate::tool::ToolDef;
 
-/// One tool with its schemas built.
+/// One tool, with its schemas built when a list first needs them.
 #[derive(Debug)]
 pub(crate) struct PreparedTool {
     pub(crate) def: &'static ToolDef,
-    input_schema: Value,
-    output_schema: Option<Value>,
+    /// The input schema and the output schema, if any.
+    schemas: OnceLock<(Value, Option<Value>)>,
 }
 
 /// The tools of a server, in a deterministic order (by name), with a name index.
@@ -47,8 +48,7 @@ impl ToolTable {
             .into_iter()
             .map(|def| PreparedTool {
                 def,
-                input_schema: (def.input_schema)(),
-                output_schema: (def.output_schema)(),
+                schemas: OnceLock::new(),
             })
             .collect();
         let by_name = tools
@@ -87,6 +87,9 @@ impl ToolTable {
 /// `x-mcp-header` rules: a string, integer or boolean property, names unique regardless
 /// of case.
 fn check_param_headers(def: &ToolDef) -> Result<(), String> {
+    if def.param_headers.is_empty() {
+        return Ok(());
+    }
     let schema = (def.input_schema)();
     let mut seen: Vec<String> = Vec::new();
     for (argument, header) in def.param_headers {
@@ -125,7 +128,7 @@ impl PreparedTool {
         if let Some(description) = def.description {
             tool.insert("description".into(), Value::from(description));
         }
-        tool.insert("inputSchema".into(), self.input_schema.clone());
+        tool.insert("inputSchema".into(), self.schemas().0.clone());
         if let Some(schema) = self.output_schema_for(version) {
             tool.insert("outputSchema".into(), schema.clone());
         }
@@ -139,9 +142,14 @@ impl PreparedTool {
         Value::Object(tool)
     }
 
+    fn schemas(&self) -> &(Value, Option<Value>) {
+        self.schemas
+            .get_or_init(|| ((self.def.input_schema)(), (self.def.output_schema)()))
+    }
+
     /// Before 2026-07-28 an output schema must describe an object.
     fn output_schema_for(&self, version: ProtocolVersion) -> Option<&Value> {
-        let schema = self.output_schema.as_ref()?;
+        let schema = self.schemas().1.as_ref()?;
         let is_object = schema.get("type").and_then(Value::as_str) == Some("object");
         let allowed = version.is_modern() || (version.has_structured_output() && is_object);
         allowed.then_some(schema)
