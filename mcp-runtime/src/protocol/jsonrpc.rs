@@ -149,7 +149,7 @@ impl Incoming {
                 }
             },
         };
-        if fields.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
+        if !fields.jsonrpc_2_0 {
             return Incoming::invalid(id, "`jsonrpc` must be \"2.0\"");
         }
         let (params, meta) = match fields.params {
@@ -163,13 +163,13 @@ impl Incoming {
             }
         };
         match (fields.method, id) {
-            (Some(Value::String(method)), Some(id)) => Incoming::Request {
+            (Some(Ok(method)), Some(id)) => Incoming::Request {
                 id,
                 method,
                 params,
                 meta,
             },
-            (Some(Value::String(method)), None) => Incoming::Notification { method, params },
+            (Some(Ok(method)), None) => Incoming::Notification { method, params },
             (Some(_), id) => Incoming::invalid(id, "`method` must be a string"),
             (None, Some(id)) if fields.result.is_some() || fields.error.is_some() => {
                 let outcome = match (fields.result, fields.error) {
@@ -316,6 +316,42 @@ mod tests {
             invalid_code(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#),
             codes::INVALID_PARAMS
         );
+    }
+
+    #[test]
+    fn jsonrpc_must_be_the_string_2_0_and_method_a_string() {
+        for jsonrpc in [
+            r#""1.0""#,
+            r#""2.0 ""#,
+            "2",
+            "2.0",
+            "null",
+            "[]",
+            r#"{"v":"2.0"}"#,
+        ] {
+            let text = format!(r#"{{"jsonrpc":{jsonrpc},"id":1,"method":"ping"}}"#);
+            assert_eq!(invalid_code(&text), codes::INVALID_REQUEST, "{text}");
+        }
+        for method in ["1", "null", "true", r#"["ping"]"#, r#"{"name":"ping"}"#] {
+            let text = format!(r#"{{"jsonrpc":"2.0","id":1,"method":{method}}}"#);
+            assert_eq!(invalid_code(&text), codes::INVALID_REQUEST, "{text}");
+        }
+        // An escaped method name is read like any string.
+        let request = Incoming::parse(br#"{"jsonrpc":"2.0","id":1,"method":"tools\/list"}"#);
+        assert!(matches!(request, Incoming::Request { ref method, .. } if method == "tools/list"));
+    }
+
+    #[test]
+    fn params_keep_every_member_but_meta() {
+        let request = Incoming::parse(
+            br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","_meta":{"progressToken":5},"arguments":{"a":1},"_metadata":2}}"#,
+        );
+        let Incoming::Request { params, meta, .. } = request else {
+            panic!("expected a request, got {request:?}");
+        };
+        let keys: Vec<&str> = params.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["_metadata", "arguments", "name"]);
+        assert_eq!(meta.progress_token(), Some(Value::from(5)));
     }
 
     #[test]

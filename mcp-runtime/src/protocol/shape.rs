@@ -45,6 +45,43 @@ macro_rules! visit_scalars {
 }
 pub(crate) use visit_scalars;
 
+/// Visitor methods for every JSON value but a string, all giving `$value` (containers
+/// are skipped through): for visitors that read one string and take anything else as
+/// wrong, without failing the whole message.
+macro_rules! visit_everything_but_strings {
+    ($value:expr) => {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok($value)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok($value)
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
 /// What a message is at its top level.
 // Built once per message and taken apart at once; boxing the fields would cost an
 // allocation on every request for no gain.
@@ -61,9 +98,11 @@ pub(crate) enum Shape {
 /// The envelope fields of one message (`None` when absent).
 #[derive(Default)]
 pub(crate) struct Fields {
-    pub(crate) jsonrpc: Option<Value>,
+    /// Whether `jsonrpc` is exactly `"2.0"` (`false` when absent or anything else).
+    pub(crate) jsonrpc_2_0: bool,
     pub(crate) id: Option<Value>,
-    pub(crate) method: Option<Value>,
+    /// `Some(Ok(name))` for a string, `Some(Err(()))` for another JSON value.
+    pub(crate) method: Option<Result<String, ()>>,
     pub(crate) params: Option<ParamsField>,
     pub(crate) result: Option<Value>,
     pub(crate) error: Option<Value>,
@@ -100,9 +139,15 @@ impl<'de> Visitor<'de> for ShapeVisitor {
         let mut fields = Fields::default();
         while let Some(key) = map.next_key::<EnvelopeKey>()? {
             let slot = match key {
-                EnvelopeKey::Jsonrpc => &mut fields.jsonrpc,
+                EnvelopeKey::Jsonrpc => {
+                    fields.jsonrpc_2_0 = map.next_value::<JsonrpcVersion>()?.0;
+                    continue;
+                }
+                EnvelopeKey::Method => {
+                    fields.method = Some(map.next_value::<MethodName>()?.0);
+                    continue;
+                }
                 EnvelopeKey::Id => &mut fields.id,
-                EnvelopeKey::Method => &mut fields.method,
                 EnvelopeKey::Result => &mut fields.result,
                 EnvelopeKey::Error => &mut fields.error,
                 EnvelopeKey::Params => {
@@ -128,6 +173,56 @@ impl<'de> Visitor<'de> for ShapeVisitor {
     }
 
     visit_scalars!(unit = Shape::Other, other = Shape::Other);
+}
+
+/// Whether a `jsonrpc` value is the string `"2.0"`, read without building it.
+struct JsonrpcVersion(bool);
+
+impl<'de> Deserialize<'de> for JsonrpcVersion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<JsonrpcVersion, D::Error> {
+        deserializer.deserialize_any(JsonrpcVersionVisitor)
+    }
+}
+
+struct JsonrpcVersionVisitor;
+
+impl<'de> Visitor<'de> for JsonrpcVersionVisitor {
+    type Value = JsonrpcVersion;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("\"2.0\"")
+    }
+
+    fn visit_str<E>(self, version: &str) -> Result<JsonrpcVersion, E> {
+        Ok(JsonrpcVersion(version == "2.0"))
+    }
+
+    visit_everything_but_strings!(JsonrpcVersion(false));
+}
+
+/// A `method` value: its name when it is a string, `Err(())` for any other JSON value.
+struct MethodName(Result<String, ()>);
+
+impl<'de> Deserialize<'de> for MethodName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<MethodName, D::Error> {
+        deserializer.deserialize_any(MethodNameVisitor)
+    }
+}
+
+struct MethodNameVisitor;
+
+impl<'de> Visitor<'de> for MethodNameVisitor {
+    type Value = MethodName;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a method name")
+    }
+
+    fn visit_str<E>(self, method: &str) -> Result<MethodName, E> {
+        Ok(MethodName(Ok(method.to_owned())))
+    }
+
+    visit_everything_but_strings!(MethodName(Err(())));
 }
 
 /// The envelope keys JSON-RPC defines.
@@ -187,11 +282,12 @@ impl<'de> Visitor<'de> for ParamsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParamsField, A::Error> {
         let mut params = Map::new();
         let mut meta = RequestMeta::default();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "_meta" {
-                meta = map.next_value()?;
-            } else {
-                params.insert(key, map.next_value()?);
+        while let Some(key) = map.next_key::<ParamsKey>()? {
+            match key {
+                ParamsKey::Meta => meta = map.next_value()?,
+                ParamsKey::Other(key) => {
+                    params.insert(key, map.next_value()?);
+                }
             }
         }
         Ok(ParamsField::Object(params, meta))
@@ -203,4 +299,33 @@ impl<'de> Visitor<'de> for ParamsVisitor {
     }
 
     visit_scalars!(unit = ParamsField::Null, other = ParamsField::Other);
+}
+
+/// A key of `params`: `_meta` is recognised without being built.
+enum ParamsKey {
+    Meta,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for ParamsKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ParamsKey, D::Error> {
+        deserializer.deserialize_str(ParamsKeyVisitor)
+    }
+}
+
+struct ParamsKeyVisitor;
+
+impl Visitor<'_> for ParamsKeyVisitor {
+    type Value = ParamsKey;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a field name")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<ParamsKey, E> {
+        Ok(match key {
+            "_meta" => ParamsKey::Meta,
+            key => ParamsKey::Other(key.to_owned()),
+        })
+    }
 }

@@ -7,13 +7,13 @@
 //! identity and an expiry, so a tampered, replayed-elsewhere or stale state is refused.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
-use tokio_util::sync::CancellationToken;
+use tokio::sync::Notify;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -113,7 +113,9 @@ pub(crate) struct InputState {
     questions: Mutex<Vec<(String, Value)>>,
     refusal: Mutex<Option<RpcError>>,
     counter: AtomicUsize,
-    suspended: CancellationToken,
+    /// Set when the handler asked for input it does not have; `resume` wakes the runner.
+    suspended: AtomicBool,
+    resume: Notify,
 }
 
 impl InputState {
@@ -153,7 +155,8 @@ impl InputState {
             questions: Mutex::default(),
             refusal: Mutex::default(),
             counter: AtomicUsize::new(0),
-            suspended: CancellationToken::new(),
+            suspended: AtomicBool::new(false),
+            resume: Notify::new(),
         })
     }
 
@@ -183,13 +186,24 @@ impl InputState {
             let question = json!({ "method": request.method, "params": request.params });
             questions.push((key, question));
         }
-        self.suspended.cancel();
+        self.suspended.store(true, Ordering::Release);
+        self.resume.notify_waiters();
         None
     }
 
     /// Completes when the handler asked for input it does not have.
     pub(crate) async fn suspended(&self) {
-        self.suspended.cancelled().await;
+        loop {
+            let notified = self.resume.notified();
+            tokio::pin!(notified);
+            // Registered before the flag is read, so a question asked in between still
+            // wakes this wait.
+            notified.as_mut().enable();
+            if self.suspended.load(Ordering::Acquire) {
+                return;
+            }
+            notified.await;
+        }
     }
 
     /// The result of a suspended round: `-32021` if a capability is missing, else the
