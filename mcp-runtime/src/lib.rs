@@ -33,6 +33,7 @@
 
 #[doc(hidden)]
 pub mod __private;
+mod arguments;
 mod base64;
 mod cli;
 mod completion;

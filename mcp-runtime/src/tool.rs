@@ -8,8 +8,9 @@ use std::pin::Pin;
 
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::arguments::Arguments;
 use crate::context::Context;
 use crate::descriptor::Icon;
 use crate::schema::InputSchema;
@@ -67,12 +68,12 @@ pub struct ToolDef {
 /// One call of a tool: its arguments and its [`Context`].
 #[derive(Debug)]
 pub struct ToolCall {
-    arguments: Map<String, Value>,
+    arguments: Arguments,
     context: Context,
 }
 
 impl ToolCall {
-    pub(crate) fn new(arguments: Map<String, Value>, context: Context) -> ToolCall {
+    pub(crate) fn new(arguments: Arguments, context: Context) -> ToolCall {
         ToolCall { arguments, context }
     }
 }
@@ -116,9 +117,10 @@ impl<T: DeserializeOwned + JsonSchema> ToolArg for T {
     }
 
     fn extract(call: &mut ToolCall, name: &'static str) -> Result<Self, ArgError> {
-        match call.arguments.remove(name) {
-            Some(value) => T::deserialize(value)
-                .map_err(|error| ArgError(format!("invalid argument `{name}`: {error}"))),
+        match call.arguments.read::<T>(name) {
+            Some(read) => {
+                read.map_err(|error| ArgError(format!("invalid argument `{name}`: {error}")))
+            }
             None => T::deserialize(Value::Null)
                 .map_err(|_| ArgError(format!("missing required argument `{name}`"))),
         }
@@ -172,7 +174,8 @@ impl<T: DeserializeOwned + JsonSchema> ToolInput for T {
     }
 
     fn extract_whole(call: &mut ToolCall) -> Result<Self, ArgError> {
-        T::deserialize(Value::Object(call.arguments.clone()))
+        call.arguments
+            .read_whole()
             .map_err(|error| ArgError(format!("invalid arguments: {error}")))
     }
 }

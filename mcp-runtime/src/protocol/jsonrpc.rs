@@ -4,6 +4,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::errors::RpcError;
@@ -85,10 +86,12 @@ pub(crate) enum Incoming {
     Request {
         id: RequestId,
         method: String,
-        /// The params, without `_meta`.
+        /// The params, without `_meta` and `arguments`.
         params: Map<String, Value>,
         /// What the server reads of `params._meta`.
         meta: RequestMeta,
+        /// The JSON text of `params.arguments` (tool and prompt arguments).
+        arguments: Option<Box<RawValue>>,
     },
     /// A notification: never answered.
     Notification {
@@ -152,9 +155,9 @@ impl Incoming {
         if !fields.jsonrpc_2_0 {
             return Incoming::invalid(id, "`jsonrpc` must be \"2.0\"");
         }
-        let (params, meta) = match fields.params {
-            None | Some(ParamsField::Null) => (Map::new(), RequestMeta::default()),
-            Some(ParamsField::Object(params, meta)) => (params, meta),
+        let (params, meta, arguments) = match fields.params {
+            None | Some(ParamsField::Null) => (Map::new(), RequestMeta::default(), None),
+            Some(ParamsField::Object(params, meta, arguments)) => (params, meta, arguments),
             Some(ParamsField::Other) => {
                 return Incoming::Invalid {
                     id,
@@ -168,6 +171,7 @@ impl Incoming {
                 method,
                 params,
                 meta,
+                arguments,
             },
             (Some(Ok(method)), None) => Incoming::Notification { method, params },
             (Some(_), id) => Incoming::invalid(id, "`method` must be a string"),
@@ -342,15 +346,22 @@ mod tests {
     }
 
     #[test]
-    fn params_keep_every_member_but_meta() {
+    fn params_keep_every_member_but_meta_and_arguments() {
         let request = Incoming::parse(
             br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","_meta":{"progressToken":5},"arguments":{"a":1},"_metadata":2}}"#,
         );
-        let Incoming::Request { params, meta, .. } = request else {
+        let Incoming::Request {
+            params,
+            meta,
+            arguments,
+            ..
+        } = request
+        else {
             panic!("expected a request, got {request:?}");
         };
         let keys: Vec<&str> = params.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["_metadata", "arguments", "name"]);
+        assert_eq!(keys, ["_metadata", "name"]);
+        assert_eq!(arguments.unwrap().get(), r#"{"a":1}"#);
         assert_eq!(meta.progress_token(), Some(Value::from(5)));
     }
 

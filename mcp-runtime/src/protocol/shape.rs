@@ -1,7 +1,8 @@
 //! The top level of a JSON-RPC message, read in one pass.
 //!
 //! Only what the server needs becomes owned data: the envelope's fields, the params as a
-//! map, and the known keys of `params._meta` (as a [`RequestMeta`]). Unknown envelope
+//! map, the known keys of `params._meta` (as a [`RequestMeta`]), and the text of
+//! `params.arguments`, which handlers read one parameter at a time. Unknown envelope
 //! fields and unknown `_meta` keys are skipped without being built. A duplicated key
 //! keeps its last value, as a JSON object parsed into a map would.
 
@@ -9,6 +10,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::meta::RequestMeta;
@@ -112,8 +114,9 @@ pub(crate) struct Fields {
 // Like [`Shape`]: short-lived, and boxing would cost an allocation per request.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum ParamsField {
-    /// An object: its fields other than `_meta`, and what the server reads of `_meta`.
-    Object(Map<String, Value>, RequestMeta),
+    /// An object: its fields other than `_meta` and `arguments`, what the server reads
+    /// of `_meta`, and the text of `arguments`.
+    Object(Map<String, Value>, RequestMeta, Option<Box<RawValue>>),
     /// `null`.
     Null,
     /// Anything else (an error).
@@ -282,15 +285,17 @@ impl<'de> Visitor<'de> for ParamsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParamsField, A::Error> {
         let mut params = Map::new();
         let mut meta = RequestMeta::default();
+        let mut arguments = None;
         while let Some(key) = map.next_key::<ParamsKey>()? {
             match key {
                 ParamsKey::Meta => meta = map.next_value()?,
+                ParamsKey::Arguments => arguments = Some(map.next_value()?),
                 ParamsKey::Other(key) => {
                     params.insert(key, map.next_value()?);
                 }
             }
         }
-        Ok(ParamsField::Object(params, meta))
+        Ok(ParamsField::Object(params, meta, arguments))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ParamsField, A::Error> {
@@ -301,9 +306,10 @@ impl<'de> Visitor<'de> for ParamsVisitor {
     visit_scalars!(unit = ParamsField::Null, other = ParamsField::Other);
 }
 
-/// A key of `params`: `_meta` is recognised without being built.
+/// A key of `params`: `_meta` and `arguments` are recognised without being built.
 enum ParamsKey {
     Meta,
+    Arguments,
     Other(String),
 }
 
@@ -325,6 +331,7 @@ impl Visitor<'_> for ParamsKeyVisitor {
     fn visit_str<E>(self, key: &str) -> Result<ParamsKey, E> {
         Ok(match key {
             "_meta" => ParamsKey::Meta,
+            "arguments" => ParamsKey::Arguments,
             key => ParamsKey::Other(key.to_owned()),
         })
     }

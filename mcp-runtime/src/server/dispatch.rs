@@ -11,6 +11,9 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
+use serde_json::value::RawValue;
+
+use crate::arguments::Arguments;
 use crate::context::{Context, Identity, RequestScope};
 use crate::protocol::jsonrpc::{Incoming, error_message, result_message, result_value_message};
 use crate::protocol::meta::{Implementation, LogLevel, RequestMeta};
@@ -98,7 +101,8 @@ impl Server {
                 method,
                 params,
                 meta,
-            } => self.request(id, &method, params, meta, peer, notify),
+                arguments,
+            } => self.request(id, &method, params, meta, arguments, peer, notify),
             Incoming::Notification { method, params } => {
                 notification(&method, &params, peer);
                 Outcome::Nothing
@@ -115,12 +119,14 @@ impl Server {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn request(
         &self,
         id: RequestId,
         method: &str,
         params: Map<String, Value>,
         meta: RequestMeta,
+        arguments: Option<Box<RawValue>>,
         peer: &Peer,
         notify: &Outbound,
     ) -> Outcome {
@@ -166,13 +172,19 @@ impl Server {
             };
         }
         if method == "prompts/get" && !self.core().prompts.is_empty() {
-            return match self.start_get_prompt(id.clone(), scope, &params, peer, notify) {
+            let started = Arguments::new(arguments).and_then(|arguments| {
+                self.start_get_prompt(id.clone(), scope, &params, arguments, peer, notify)
+            });
+            return match started {
                 Ok(task) => Outcome::Call(task),
                 Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
             };
         }
         if method == "tools/call" {
-            return match self.start_call(id.clone(), scope, params, peer, notify) {
+            let started = Arguments::new(arguments).and_then(|arguments| {
+                self.start_call(id.clone(), scope, params, arguments, peer, notify)
+            });
+            return match started {
                 Ok(task) => Outcome::Call(task),
                 Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
             };
@@ -246,7 +258,8 @@ impl Server {
         &self,
         id: RequestId,
         scope: Scope,
-        mut params: Map<String, Value>,
+        params: Map<String, Value>,
+        arguments: Arguments,
         peer: &Peer,
         notify: &Outbound,
     ) -> Result<CallTask, RpcError> {
@@ -265,7 +278,6 @@ impl Server {
             })?;
         tracing::debug!(%id, tool = name, "tool call");
         let run: ToolRunner = tool.def.call;
-        let arguments = arguments_of(params.remove("arguments"))?;
         let version = scope.version;
         let HandlerStart {
             registration,
@@ -291,15 +303,6 @@ impl Server {
             let reply = result.reply_message(&id, version, &server.core().result_meta_json);
             Some(Reply::ok(reply))
         }))
-    }
-}
-
-/// The `arguments` of a call or prompt: an object, or nothing.
-pub(crate) fn arguments_of(arguments: Option<Value>) -> Result<Map<String, Value>, RpcError> {
-    match arguments {
-        None | Some(Value::Null) => Ok(Map::new()),
-        Some(Value::Object(arguments)) => Ok(arguments),
-        Some(_) => Err(RpcError::invalid_params("`arguments` must be an object")),
     }
 }
 

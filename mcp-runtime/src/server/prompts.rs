@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use crate::arguments::Arguments;
 use crate::prompt::{PromptArgument, PromptCall, PromptDef, PromptError};
 use crate::protocol::jsonrpc::result_value_message;
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
@@ -107,11 +108,13 @@ impl PreparedPrompt {
 
 impl Server {
     /// Starts a `prompts/get`: the reply comes when the prompt's function returns.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn start_get_prompt(
         &self,
         id: RequestId,
         scope: Scope,
         params: &Map<String, Value>,
+        arguments: Arguments,
         peer: &Peer,
         notify: &Outbound,
     ) -> Result<CallTask, RpcError> {
@@ -128,7 +131,7 @@ impl Server {
                 RpcError::invalid_params(format!("unknown prompt `{name}`"))
                     .with_data(serde_json::json!({ "name": name }))
             })?;
-        let arguments = crate::server::dispatch::arguments_of(params.get("arguments").cloned())?;
+        let arguments = arguments.to_value();
         let version = scope.version;
         let HandlerStart {
             registration,

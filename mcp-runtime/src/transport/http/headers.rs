@@ -5,6 +5,7 @@
 use axum::http::{HeaderMap, HeaderName};
 use serde_json::{Map, Value};
 
+use crate::arguments::Arguments;
 use crate::base64;
 use crate::protocol::codes::HEADER_MISMATCH;
 use crate::protocol::meta::RequestMeta;
@@ -66,18 +67,18 @@ pub(crate) fn check_request(
 pub(crate) fn check_param_headers(
     headers: &HeaderMap,
     mirrored: &[(&str, &str)],
-    arguments: Option<&Value>,
+    arguments: &Arguments,
 ) -> Result<(), RpcError> {
     for (argument, header) in mirrored {
         let name = format!("mcp-param-{}", header.to_ascii_lowercase());
-        let value = arguments.and_then(|arguments| arguments.get(argument));
+        let value = arguments.value_of(argument);
         let Some(value) = value.filter(|value| !value.is_null()) else {
             continue;
         };
         let sent = decode(required(headers, name.as_str())?)?;
         let matches = match value {
-            Value::String(text) => *text == sent,
-            Value::Bool(flag) => sent == if *flag { "true" } else { "false" },
+            Value::String(text) => text == sent,
+            Value::Bool(flag) => sent == if flag { "true" } else { "false" },
             Value::Number(number) => sent
                 .parse::<f64>()
                 .ok()
@@ -230,18 +231,18 @@ mod tests {
     #[test]
     fn mirrored_arguments_need_matching_headers() {
         let mirrored = [("region", "Region"), ("count", "Count")];
-        let arguments = json!({"region": "us-west1", "count": 42});
+        let arguments = Arguments::from_text(r#"{"region": "us-west1", "count": 42}"#).unwrap();
         let good = headers(&[
             ("mcp-param-region", "us-west1"),
             ("mcp-param-count", "42.0"),
         ]);
-        assert!(check_param_headers(&good, &mirrored, Some(&arguments)).is_ok());
+        assert!(check_param_headers(&good, &mirrored, &arguments).is_ok());
         let missing = headers(&[("mcp-param-region", "us-west1")]);
-        assert!(check_param_headers(&missing, &mirrored, Some(&arguments)).is_err());
+        assert!(check_param_headers(&missing, &mirrored, &arguments).is_err());
         let wrong = headers(&[("mcp-param-region", "eu"), ("mcp-param-count", "42")]);
-        assert!(check_param_headers(&wrong, &mirrored, Some(&arguments)).is_err());
-        let absent = json!({"region": null});
-        assert!(check_param_headers(&HeaderMap::new(), &mirrored, Some(&absent)).is_ok());
+        assert!(check_param_headers(&wrong, &mirrored, &arguments).is_err());
+        let absent = Arguments::from_text(r#"{"region": null}"#).unwrap();
+        assert!(check_param_headers(&HeaderMap::new(), &mirrored, &absent).is_ok());
     }
 
     #[test]

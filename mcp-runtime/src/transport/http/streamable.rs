@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 use super::headers::{self, SESSION_ID};
 use super::sse;
 use super::state::AppState;
+use crate::arguments::Arguments;
 use crate::context::Identity;
 use crate::protocol::codes;
 use crate::protocol::jsonrpc::{Incoming, error_message};
@@ -72,6 +73,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
             method,
             params,
             meta,
+            arguments,
         } => {
             let checked = headers::check_request(&headers, method, params, meta).and_then(|_| {
                 let tool = (method == "tools/call")
@@ -79,11 +81,11 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
                     .flatten()
                     .and_then(|name| state.server.core().tools.get(name));
                 match tool {
-                    Some(tool) => headers::check_param_headers(
-                        &headers,
-                        tool.def.param_headers,
-                        params.get("arguments"),
-                    ),
+                    Some(tool) if !tool.def.param_headers.is_empty() => {
+                        let arguments = Arguments::new(arguments.clone())?;
+                        headers::check_param_headers(&headers, tool.def.param_headers, &arguments)
+                    }
+                    Some(_) => Ok(()),
                     None => Ok(()),
                 }
             });
