@@ -4,6 +4,7 @@
 //! legacy session's negotiated revision. Quick requests are answered at once; a tool call
 //! becomes a task whose reply comes when it finishes (or never, if it is cancelled).
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -290,7 +291,7 @@ impl Server {
             peer,
             notify,
             "tools/call",
-            tool.def.name,
+            Cow::Borrowed(tool.def.name),
         )?;
         let future = run(ToolCall::new(arguments, context));
         let server = self.clone();
@@ -336,13 +337,16 @@ impl Scope {
         &self,
         server: &Server,
         params: &Map<String, Value>,
-        method: &str,
-        target: &str,
+        method: &'static str,
+        target: Cow<'static, str>,
         peer: &Peer,
     ) -> Result<Option<(std::sync::Arc<InputState>, Binding)>, RpcError> {
+        if !self.version.is_modern() {
+            return Ok(None);
+        }
         let binding = Binding {
-            method: method.to_owned(),
-            target: target.to_owned(),
+            method,
+            target,
             principal: peer.identity.as_ref().map(|identity| identity.name.clone()),
         };
         input_for(
@@ -363,8 +367,8 @@ impl Scope {
         params: &Map<String, Value>,
         peer: &Peer,
         notify: &Outbound,
-        method: &str,
-        target: &str,
+        method: &'static str,
+        target: Cow<'static, str>,
     ) -> Result<HandlerStart, RpcError> {
         let registration = peer.in_flight.register(id).ok_or_else(|| {
             RpcError::invalid_request("a request with this id is already in flight")

@@ -6,6 +6,7 @@
 //! binds the answers so far to the method, the tool/prompt/resource, the authenticated
 //! identity and an expiry, so a tampered, replayed-elsewhere or stale state is refused.
 
+use std::borrow::Cow;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -79,8 +80,9 @@ impl StateKey {
 /// What a sealed state is bound to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Binding {
-    pub(crate) method: String,
-    pub(crate) target: String,
+    pub(crate) method: &'static str,
+    /// The tool or prompt name, or the resource URI.
+    pub(crate) target: Cow<'static, str>,
     pub(crate) principal: Option<String>,
 }
 
@@ -310,8 +312,8 @@ fn open(state: &str, key: &StateKey, binding: &Binding) -> Result<Map<String, Va
     if expiry < now_ms() {
         return Err(invalid("it expired; start the request again without it"));
     }
-    let bound = payload["m"] == binding.method.as_str()
-        && payload["t"] == binding.target.as_str()
+    let bound = payload["m"] == binding.method
+        && payload["t"] == binding.target.as_ref()
         && payload["p"] == json!(binding.principal);
     if !bound {
         return Err(invalid("it belongs to another request or identity"));
@@ -325,7 +327,7 @@ mod tests {
 
     fn binding() -> Binding {
         Binding {
-            method: "tools/call".into(),
+            method: "tools/call",
             target: "greet".into(),
             principal: None,
         }

@@ -137,7 +137,15 @@ impl Server {
             registration,
             input,
             context,
-        } = scope.start_handler(self, &id, params, peer, notify, "prompts/get", name)?;
+        } = scope.start_handler(
+            self,
+            &id,
+            params,
+            peer,
+            notify,
+            "prompts/get",
+            std::borrow::Cow::Borrowed(prompt.def.name),
+        )?;
         let description = prompt.def.description;
         let future = (prompt.def.get)(PromptCall::new(arguments, context));
         let server = self.clone();

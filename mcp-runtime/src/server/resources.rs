@@ -150,7 +150,15 @@ impl Server {
             registration,
             input,
             context,
-        } = scope.start_handler(self, &id, params, peer, notify, "resources/read", uri)?;
+        } = scope.start_handler(
+            self,
+            &id,
+            params,
+            peer,
+            notify,
+            "resources/read",
+            std::borrow::Cow::Owned(uri.to_owned()),
+        )?;
         let read = self.core().resources.read(uri, context, version)?;
         let server = self.clone();
         Ok(Box::pin(async move {
