@@ -133,19 +133,12 @@ impl Server {
             })?;
         let arguments = arguments.to_value();
         let version = scope.version;
+        let target = std::borrow::Cow::Borrowed(prompt.def.name);
         let HandlerStart {
             registration,
             input,
             context,
-        } = scope.start_handler(
-            self,
-            &id,
-            params,
-            peer,
-            notify,
-            "prompts/get",
-            std::borrow::Cow::Borrowed(prompt.def.name),
-        )?;
+        } = scope.start_handler(self, &id, params, peer, notify, "prompts/get", target)?;
         let description = prompt.def.description;
         let future = (prompt.def.get)(PromptCall::new(arguments, context));
         let server = self.clone();

@@ -146,19 +146,12 @@ impl Server {
             .and_then(Value::as_str)
             .ok_or_else(|| RpcError::invalid_params("`uri` must be the URI of a resource"))?;
         let version = scope.version;
+        let target = std::borrow::Cow::Owned(uri.to_owned());
         let HandlerStart {
             registration,
             input,
             context,
-        } = scope.start_handler(
-            self,
-            &id,
-            params,
-            peer,
-            notify,
-            "resources/read",
-            std::borrow::Cow::Owned(uri.to_owned()),
-        )?;
+        } = scope.start_handler(self, &id, params, peer, notify, "resources/read", target)?;
         let read = self.core().resources.read(uri, context, version)?;
         let server = self.clone();
         Ok(Box::pin(async move {
