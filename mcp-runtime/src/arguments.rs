@@ -11,8 +11,8 @@ use std::ops::Range;
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::protocol::RpcError;
 use crate::protocol::shape::visit_scalars;
@@ -46,7 +46,6 @@ impl Arguments {
         let Some(text) = text.filter(|text| text.get() != "null") else {
             return Ok(Arguments::default());
         };
-        let not_an_object = || RpcError::invalid_params("`arguments` must be an object");
         let base = text.get().as_ptr().addr();
         let mut deserializer = serde_json::Deserializer::from_str(text.get());
         let members = deserializer
@@ -100,11 +99,21 @@ impl Arguments {
     pub(crate) fn value_of(&self, name: &str) -> Option<Value> {
         serde_json::from_str(self.member(name)?).ok()
     }
+}
 
-    /// The whole object as a JSON value (an empty object when there were none).
-    pub(crate) fn to_value(&self) -> serde_json::Map<String, Value> {
-        self.read_whole().unwrap_or_default()
-    }
+/// The `arguments` of a request as a map (for handlers that take them all as JSON, such
+/// as prompts): an object, `null` or nothing; anything else is `-32602`.
+pub(crate) fn object(text: Option<Box<RawValue>>) -> Result<Map<String, Value>, RpcError> {
+    let Some(text) = text else {
+        return Ok(Map::new());
+    };
+    serde_json::from_str::<Option<Map<String, Value>>>(text.get())
+        .map(Option::unwrap_or_default)
+        .map_err(|_| not_an_object())
+}
+
+fn not_an_object() -> RpcError {
+    RpcError::invalid_params("`arguments` must be an object")
 }
 
 /// A serde_json error without its "at line 1 column N" suffix.
@@ -215,7 +224,9 @@ mod tests {
             Some(Err(r#"invalid type: string "x", expected u32"#.into()))
         );
         assert_eq!(arguments.value_of("list"), Some(json!([1, {"a": 2}])));
-        assert_eq!(arguments.to_value()["a"], json!(7));
+        let text = r#" { "a" : 1.5, "b\u0022" : "x", "list": [1, {"a": 2}], "a": 7 } "#;
+        let map = object(Some(RawValue::from_string(text.into()).unwrap())).unwrap();
+        assert_eq!(map["a"], json!(7));
     }
 
     #[test]
@@ -223,9 +234,16 @@ mod tests {
         for text in ["[1]", "1", "\"a\"", "true"] {
             assert_eq!(arguments(text).unwrap_err().code, -32602, "{text}");
         }
+        for text in ["[1]", "1", "\"a\"", "true"] {
+            let raw = RawValue::from_string(text.into()).unwrap();
+            assert_eq!(object(Some(raw)).unwrap_err().code, -32602, "{text}");
+        }
         for absent in [arguments("null").unwrap(), Arguments::new(None).unwrap()] {
             assert_eq!(absent.read::<f64>("a"), None);
-            assert_eq!(absent.to_value(), serde_json::Map::new());
+        }
+        let null = RawValue::from_string("null".into()).unwrap();
+        for absent in [object(Some(null)).unwrap(), object(None).unwrap()] {
+            assert_eq!(absent, Map::new());
         }
     }
 }

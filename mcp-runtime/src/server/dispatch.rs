@@ -173,7 +173,7 @@ impl Server {
             };
         }
         if method == "prompts/get" && !self.core().prompts.is_empty() {
-            let started = Arguments::new(arguments).and_then(|arguments| {
+            let started = crate::arguments::object(arguments).and_then(|arguments| {
                 self.start_get_prompt(id.clone(), scope, &params, arguments, peer, notify)
             });
             return match started {
@@ -349,13 +349,7 @@ impl Scope {
             target,
             principal: peer.identity.as_ref().map(|identity| identity.name.clone()),
         };
-        input_for(
-            server,
-            self.version,
-            params,
-            binding,
-            &self.client_capabilities,
-        )
+        input_for(server, params, binding, &self.client_capabilities).map(Some)
     }
 
     /// Registers a handler's request and builds its input state and context.

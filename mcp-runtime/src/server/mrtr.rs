@@ -86,25 +86,21 @@ pub(crate) struct Binding {
     pub(crate) principal: Option<String>,
 }
 
-/// The input state of a request that may ask for input: `None` unless it is a
-/// 2026-07-28 `tools/call`, `prompts/get` or `resources/read`.
+/// The input state of a 2026-07-28 `tools/call`, `prompts/get` or `resources/read`
+/// (legacy requests have none: they ask the client over their connection).
 pub(crate) fn input_for(
     server: &Server,
-    version: crate::protocol::ProtocolVersion,
     params: &Map<String, Value>,
     binding: Binding,
     client_capabilities: &Value,
-) -> Result<Option<(Arc<InputState>, Binding)>, RpcError> {
-    if !version.is_modern() {
-        return Ok(None);
-    }
+) -> Result<(Arc<InputState>, Binding), RpcError> {
     let state = InputState::from_params(
         params,
         &server.core().state_key,
         &binding,
         client_capabilities.clone(),
     )?;
-    Ok(Some((Arc::new(state), binding)))
+    Ok((Arc::new(state), binding))
 }
 
 /// The input of one request: answers known so far, and questions asked this round.

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::arguments::Arguments;
 use crate::prompt::{PromptArgument, PromptCall, PromptDef, PromptError};
 use crate::protocol::jsonrpc::result_value_message;
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
@@ -114,7 +113,7 @@ impl Server {
         id: RequestId,
         scope: Scope,
         params: &Map<String, Value>,
-        arguments: Arguments,
+        arguments: Map<String, Value>,
         peer: &Peer,
         notify: &Outbound,
     ) -> Result<CallTask, RpcError> {
@@ -131,7 +130,6 @@ impl Server {
                 RpcError::invalid_params(format!("unknown prompt `{name}`"))
                     .with_data(serde_json::json!({ "name": name }))
             })?;
-        let arguments = arguments.to_value();
         let version = scope.version;
         let target = std::borrow::Cow::Borrowed(prompt.def.name);
         let HandlerStart {
