@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::future::Future;
 use std::process::ExitCode;
+use std::time::Duration;
 
 mod flags;
 #[cfg(feature = "http")]
@@ -12,6 +13,7 @@ use flags::{CliError, Command, Flag, Parsed};
 
 use crate::server::{Server, ServerBuilder, ServerInfo};
 use crate::transport::TransportKind;
+use crate::transport::stdio::StdioConfig;
 
 /// Environment variable that selects the transport.
 pub(crate) const TRANSPORT_ENV: &str = "MCP_TRANSPORT";
@@ -38,8 +40,18 @@ pub(crate) struct Settings {
     pub(crate) transport: TransportKind,
     /// Items per page of the list methods; `None` serves whole lists.
     page_size: Option<usize>,
+    limits: Limits,
     #[cfg(feature = "http")]
     http: http::HttpSettings,
+}
+
+/// The limits every transport applies.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    /// Calls (stdio) or requests (HTTP) served at once before new ones are refused.
+    max_concurrent: usize,
+    /// At the end of stdin, or on SIGTERM over HTTP, how long calls may take to finish.
+    drain_timeout: Duration,
 }
 
 /// What a command line asks the program to do.
@@ -52,6 +64,7 @@ pub(crate) enum Invocation {
 }
 
 fn command(options: &MainOptions) -> Command {
+    let defaults = StdioConfig::default();
     let mut command = Command::new(options.name, options.version)
         .flag(
             Flag::value("transport", "TRANSPORT")
@@ -64,6 +77,18 @@ fn command(options: &MainOptions) -> Command {
             Flag::value("page-size", "ITEMS")
                 .env("MCP_PAGE_SIZE")
                 .help("Split tool, resource and prompt lists into pages of this many items"),
+        )
+        .flag(
+            Flag::value("max-concurrent-requests", "COUNT")
+                .env("MCP_MAX_CONCURRENT_REQUESTS")
+                .default(defaults.max_in_flight.to_string())
+                .help("Calls (stdio) or requests (HTTP) served at once; beyond, new ones get an error (HTTP 503) at once"),
+        )
+        .flag(
+            Flag::value("drain-timeout", "SECONDS")
+                .env("MCP_DRAIN_TIMEOUT")
+                .default(defaults.drain_timeout.as_secs().to_string())
+                .help("At the end of stdin, or on SIGTERM over HTTP, how long calls in flight may take to finish"),
         );
     if let Some(about) = options.about.filter(|about| !about.is_empty()) {
         command = command.about(about);
@@ -89,11 +114,26 @@ where
         Parsed::Run(matches) => matches,
         Parsed::Print(text) => return Ok(Invocation::Print(text)),
     };
+    let defaults = StdioConfig::default();
+    let limits = Limits {
+        max_concurrent: matches
+            .get("max-concurrent-requests")?
+            .unwrap_or(defaults.max_in_flight),
+        drain_timeout: matches
+            .get("drain-timeout")?
+            .map_or(defaults.drain_timeout, Duration::from_secs),
+    };
+    if limits.max_concurrent == 0 {
+        return Err(CliError::new(
+            "--max-concurrent-requests must be at least 1",
+        ));
+    }
     Ok(Invocation::Serve(Box::new(Settings {
         transport: matches.get("transport")?.unwrap_or(options.transport),
         page_size: matches.get("page-size")?,
         #[cfg(feature = "http")]
-        http: http::settings(&matches)?,
+        http: http::settings(&matches, &limits)?,
+        limits,
     })))
 }
 
@@ -163,7 +203,13 @@ fn builder(info: ServerInfo, settings: &Settings) -> ServerBuilder {
 
 async fn serve(server: Server, settings: Settings) -> ExitCode {
     let served = match settings.transport {
-        TransportKind::Stdio => server.serve_stdio().await,
+        TransportKind::Stdio => {
+            let config = StdioConfig {
+                max_in_flight: settings.limits.max_concurrent,
+                drain_timeout: settings.limits.drain_timeout,
+            };
+            server.serve_stdio_with(config).await
+        }
         #[cfg(feature = "http")]
         TransportKind::Http => match settings.http.config() {
             Ok(config) => crate::transport::http::serve_http(server, config).await,

@@ -76,6 +76,16 @@ impl Session {
     pub fn start(program: &Path, revision: &str) -> Self {
         let process = McpProcess::spawn(program)
             .unwrap_or_else(|error| panic!("cannot start {}: {error}", program.display()));
+        Self::from_process(process, revision)
+    }
+
+    /// A session of `revision` with a server already started (with arguments of its
+    /// own, say), without any handshake.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the schema cannot be loaded.
+    pub fn from_process(process: McpProcess, revision: &str) -> Self {
         Self {
             process,
             schema: Schema::for_revision(revision),

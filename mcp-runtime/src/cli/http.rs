@@ -1,12 +1,10 @@
 //! The HTTP flags of the generated command line.
 
+use super::flags::{CliError, Command, Flag, Matches};
+use super::{Limits, MainOptions};
+use crate::transport::http::{HttpConfig, TlsFiles, Tokens};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
-
-use super::MainOptions;
-use super::flags::{CliError, Command, Flag, Matches};
-use crate::transport::http::{HttpConfig, TlsFiles, Tokens};
 
 /// Environment variable holding a bearer token (never a flag: flags show in `ps`).
 pub(crate) const TOKEN_ENV: &str = "MCP_AUTH_TOKEN";
@@ -62,16 +60,10 @@ pub(super) fn add(command: Command, options: &MainOptions) -> Command {
                 .default("4194304")
                 .help("HTTP: largest request body accepted"),
         )
-        .flag(
-            Flag::value("drain-timeout", "SECONDS")
-                .env("MCP_DRAIN_TIMEOUT")
-                .default("30")
-                .help("HTTP: on SIGTERM, how long calls in flight may take to finish"),
-        )
 }
 
-/// Reads and checks every HTTP flag.
-pub(super) fn settings(matches: &Matches) -> Result<HttpSettings, CliError> {
+/// Reads and checks every HTTP flag; `limits` are the flags every transport shares.
+pub(super) fn settings(matches: &Matches, limits: &Limits) -> Result<HttpSettings, CliError> {
     let bind: SocketAddr = matches
         .get("bind")?
         .ok_or_else(|| CliError::new("--bind needs an address such as 127.0.0.1:8080"))?;
@@ -90,9 +82,8 @@ pub(super) fn settings(matches: &Matches) -> Result<HttpSettings, CliError> {
     if let Some(bytes) = matches.get("max-body-bytes")? {
         config.max_body_bytes = bytes;
     }
-    if let Some(seconds) = matches.get("drain-timeout")? {
-        config.drain_timeout = Duration::from_secs(seconds);
-    }
+    config.drain_timeout = limits.drain_timeout;
+    config.max_concurrent_requests = limits.max_concurrent;
     Ok(HttpSettings {
         config,
         token_file: matches.get("auth-token-file")?,

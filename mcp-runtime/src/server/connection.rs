@@ -2,7 +2,8 @@
 
 use tokio_util::task::TaskTracker;
 
-use crate::protocol::jsonrpc::Incoming;
+use crate::protocol::jsonrpc::{Incoming, error_message};
+use crate::protocol::{RpcError, codes};
 use crate::server::Server;
 use crate::server::dispatch::{CallTask, Outcome, Peer, Reply};
 use crate::server::outbound::Outbound;
@@ -14,15 +15,18 @@ pub(crate) struct Connection {
     peer: Peer,
     outbound: Outbound,
     tasks: TaskTracker,
+    /// Calls running at once before new ones are refused.
+    max_in_flight: usize,
 }
 
 impl Connection {
-    pub(crate) fn new(server: Server, outbound: Outbound) -> Connection {
+    pub(crate) fn new(server: Server, outbound: Outbound, max_in_flight: usize) -> Connection {
         Connection {
             server,
             peer: Peer::default(),
             outbound,
             tasks: TaskTracker::new(),
+            max_in_flight,
         }
     }
 
@@ -31,6 +35,16 @@ impl Connection {
     /// replies are queued on the connection's [`Outbound`] when they finish.
     pub(crate) fn receive(&self, bytes: &[u8]) -> Option<Vec<u8>> {
         let message = Incoming::parse(bytes);
+        if let Incoming::Request { id, method, .. } = &message
+            && self.tasks.len() >= self.max_in_flight
+            && runs_user_code(method)
+        {
+            let error = RpcError::new(
+                codes::INTERNAL_ERROR,
+                "too many calls in flight; retry shortly",
+            );
+            return Some(error_message(Some(id), &error));
+        }
         match self.server.dispatch(message, &self.peer, &self.outbound) {
             Outcome::Reply(reply) => Some(reply.bytes),
             Outcome::Call(mut task) => {
@@ -57,11 +71,21 @@ impl Connection {
         self.tasks.close();
     }
 
+    /// Cancels every call still running (their replies are not sent).
+    pub(crate) fn cancel_all(&self) {
+        self.peer.in_flight.cancel_all();
+    }
+
     /// Waits until every tool call in flight has answered (or was cancelled); call
     /// [`Connection::close`] first.
     pub(crate) async fn finished(&self) {
         self.tasks.wait().await;
     }
+}
+
+/// Whether requests of `method` run a tool, resource or prompt (and so may run long).
+fn runs_user_code(method: &str) -> bool {
+    matches!(method, "tools/call" | "resources/read" | "prompts/get")
 }
 
 /// Polls a call once; its reply if it is already done (`Some(None)`: cancelled).

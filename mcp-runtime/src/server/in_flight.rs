@@ -58,8 +58,8 @@ impl InFlight {
 }
 
 impl InFlight {
-    #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
-    /// Cancels every call in flight (the client went away).
+    /// Cancels every call in flight (the client went away, or input ended and the
+    /// drain timed out).
     pub(crate) fn cancel_all(&self) {
         if let Ok(calls) = self.calls.lock() {
             for token in calls.values() {

@@ -2,9 +2,11 @@
 //!
 //! Requests are handled concurrently: a slow tool does not hold up a fast one, and
 //! replies are written as they finish. Logs never go to stdout. At end of input the
-//! server answers what is still in flight, flushes, and returns.
+//! server answers what is still in flight (for at most [`StdioConfig::drain_timeout`],
+//! then cancels the rest), flushes, and returns.
 
 use std::io;
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, BufWriter};
 use tokio::sync::mpsc;
@@ -18,6 +20,32 @@ use crate::server::outbound::Outbound;
 /// The longest line (one message) read from stdin: 16 MiB.
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
+/// How the stdio transport serves one client.
+///
+/// ```
+/// let config = mcp::transport::stdio::StdioConfig::default();
+/// assert_eq!(config.max_in_flight, 1024);
+/// assert_eq!(config.drain_timeout, std::time::Duration::from_secs(30));
+/// ```
+#[derive(Clone, Debug)]
+pub struct StdioConfig {
+    /// Tool calls, resource reads and prompts running at once; beyond, new ones are
+    /// answered at once with an error (`-32603`, "too many calls in flight").
+    pub max_in_flight: usize,
+    /// When input ends, how long calls still running may take to answer; then they
+    /// are cancelled (their [`Context`](crate::Context) cancellation fires).
+    pub drain_timeout: Duration,
+}
+
+impl Default for StdioConfig {
+    fn default() -> Self {
+        StdioConfig {
+            max_in_flight: 1024,
+            drain_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 impl Server {
     /// Serves this server on the process's stdin and stdout until stdin closes.
     ///
@@ -28,13 +56,19 @@ impl Server {
     /// # }
     /// ```
     pub async fn serve_stdio(self) -> io::Result<()> {
+        self.serve_stdio_with(StdioConfig::default()).await
+    }
+
+    /// Like [`Server::serve_stdio`], with limits other than the defaults.
+    pub async fn serve_stdio_with(self, config: StdioConfig) -> io::Result<()> {
         #[cfg(unix)]
         {
             let (input, output, _restorer) = super::stdio_pipes::open();
-            self.serve_io(input, output).await
+            self.serve_io_with(input, output, config).await
         }
         #[cfg(not(unix))]
-        self.serve_io(tokio::io::stdin(), tokio::io::stdout()).await
+        self.serve_io_with(tokio::io::stdin(), tokio::io::stdout(), config)
+            .await
     }
 
     /// Serves on any byte stream pair with stdio framing (a socket, a pipe, an
@@ -49,8 +83,23 @@ impl Server {
         R: AsyncRead + Unpin,
         W: AsyncWrite + Unpin + Send + 'static,
     {
+        self.serve_io_with(input, output, StdioConfig::default())
+            .await
+    }
+
+    /// Like [`Server::serve_io`], with limits other than the defaults.
+    pub async fn serve_io_with<R, W>(
+        self,
+        input: R,
+        output: W,
+        config: StdioConfig,
+    ) -> io::Result<()>
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
         let (outbound, mut queue) = Outbound::channel();
-        let connection = Connection::new(self, outbound);
+        let connection = Connection::new(self, outbound, config.max_in_flight);
         let mut reader = BufReader::with_capacity(64 * 1024, input);
         let mut writer = BufWriter::with_capacity(64 * 1024, output);
         let mut line = LineBuffer::default();
@@ -87,15 +136,30 @@ impl Server {
                 },
             }
         };
-        // Input ended (or failed): answer what is still running, then stop.
+        // Input ended (or failed): answer what is still running, then stop. Each reply
+        // is flushed at once: the client may be reading still.
         connection.close();
+        writer.flush().await?;
         let finished = connection.finished();
-        tokio::pin!(finished);
+        let drained = tokio::time::sleep(config.drain_timeout);
+        tokio::pin!(finished, drained);
+        let mut cancelled = false;
         loop {
             tokio::select! {
                 biased;
-                Some(message) = queue.recv() => write_line(&mut writer, &message).await?,
+                Some(message) = queue.recv() => {
+                    write_line(&mut writer, &message).await?;
+                    writer.flush().await?;
+                }
                 () = &mut finished => break,
+                () = &mut drained, if !cancelled => {
+                    tracing::warn!(
+                        timeout = ?config.drain_timeout,
+                        "input ended; cancelling the calls still running"
+                    );
+                    connection.cancel_all();
+                    cancelled = true;
+                }
             }
         }
         write_queued(&mut writer, &mut queue).await?;
