@@ -15,6 +15,7 @@ mod report;
 mod runner;
 mod scenario;
 mod servers;
+mod soak;
 mod stats;
 mod stdio_load;
 mod summary;
@@ -33,7 +34,7 @@ use crate::servers::ServerSpec;
 use crate::summary::RMCP;
 
 /// Side-by-side MCP server benchmark.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "mcp-bench", version)]
 struct Args {
     /// What to measure (default: `all`).
@@ -93,7 +94,7 @@ struct Args {
 }
 
 /// What to measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, Copy, PartialEq, Subcommand)]
 enum What {
     /// Runtime figures, then compile times (compile times skipped with --quick).
     All,
@@ -101,6 +102,19 @@ enum What {
     Load,
     /// Compile times only (calculator vs rmcp).
     BuildTime,
+    /// The calculator alone at saturation for minutes, over HTTP then stdio, with
+    /// errors and resident memory over time (not part of `all`).
+    Soak {
+        /// Minutes per transport.
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// Seconds between samples.
+        #[arg(long, default_value_t = 10)]
+        sample_secs: u64,
+        /// Seconds of warm-up, not held to the memory limit.
+        #[arg(long, default_value_t = 60)]
+        warmup_secs: u64,
+    },
 }
 
 /// `bench/` (the harness lives in `bench/harness`).
@@ -138,7 +152,70 @@ fn run(args: &Args) -> Result<bool, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("tokio: {e}"))?;
+    if let What::Soak {
+        minutes,
+        sample_secs,
+        warmup_secs,
+    } = what
+    {
+        let plan = soak::SoakPlan {
+            seconds_per_transport: (minutes * 60.0).round().max(1.0) as u64,
+            sample_seconds: sample_secs.max(1),
+            warmup_seconds: warmup_secs,
+        };
+        return runtime.block_on(soak_session(args, plan, &bench, &main_dir, &out, &pinning));
+    }
     runtime.block_on(session(args, what, &bench, &main_dir, &out, &pinning))
+}
+
+/// The soak run of the calculator; results in `soak.json` and `soak.md` (or `--name`).
+async fn soak_session(
+    args: &Args,
+    plan: soak::SoakPlan,
+    bench: &Path,
+    main_dir: &Path,
+    out: &Path,
+    pinning: &Pinning,
+) -> Result<bool, String> {
+    let mut failures = Vec::new();
+    let calculator = ServerSpec::defaults(main_dir, bench)
+        .into_iter()
+        .find(|spec| spec.name == "calculator")
+        .ok_or("no calculator server spec")?;
+    let args = Args {
+        servers: vec![calculator.name.clone()],
+        ..args.clone()
+    };
+    let (specs, _) = servers(&args, main_dir, bench, &mut failures);
+    let spec = specs.first().ok_or_else(|| failures.join("; "))?;
+    let log_dir = out.join("logs");
+    std::fs::create_dir_all(&log_dir).map_err(|e| format!("{}: {e}", log_dir.display()))?;
+    let started = report::now_utc();
+    let runs = soak::run(spec, plan, pinning, &log_dir).await;
+    let report = soak::SoakReport {
+        started,
+        git: machine::git_describe(main_dir),
+        plan,
+        runs,
+    };
+    let stem = args.name.clone().unwrap_or_else(|| "soak".to_owned());
+    let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    let write = |ext: &str, text: &str| {
+        let path = out.join(format!("{stem}.{ext}"));
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("json", &json)?;
+    let markdown = report.markdown();
+    write("md", &markdown)?;
+    println!("{markdown}");
+    eprintln!(
+        "results: {} and .md",
+        out.join(format!("{stem}.json")).display()
+    );
+    if !report.passed() {
+        eprintln!("mcp-bench: soak FAILED (errors, or the resident set grew)");
+    }
+    Ok(report.passed())
 }
 
 async fn session(

@@ -135,12 +135,22 @@ impl CoreBusy {
 
 /// Peak resident set size (`VmHWM` in `/proc/PID/status`), in KiB.
 pub fn peak_rss_kib(pid: u32) -> io::Result<u64> {
+    status_kib(pid, "VmHWM")
+}
+
+/// Resident set size now (`VmRSS` in `/proc/PID/status`), in KiB.
+pub fn rss_kib(pid: u32) -> io::Result<u64> {
+    status_kib(pid, "VmRSS")
+}
+
+/// A `kB` field of `/proc/PID/status`.
+fn status_kib(pid: u32, field: &str) -> io::Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| io::Error::other("no VmHWM in /proc/PID/status"))
+        .ok_or_else(|| io::Error::other(format!("no {field} in /proc/PID/status")))
 }
 
 /// Which CPUs the servers and the load generator run on.
