@@ -348,6 +348,11 @@ fn check_response(
         "{}",
         what()
     );
+    // A reply to `HEAD` has the headers of the `GET` reply and no body.
+    if sent.method == "HEAD" {
+        assert!(bytes.is_empty(), "{}: a HEAD reply with a body", what());
+        return;
+    }
     let json = headers
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes() == b"application/json");
