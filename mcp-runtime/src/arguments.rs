@@ -58,8 +58,8 @@ impl Arguments {
         })
     }
 
-    /// Arguments from their JSON text (for tests).
-    #[cfg(test)]
+    /// Arguments from their JSON text (for tests and the fuzz targets).
+    #[cfg(any(test, fuzzing))]
     pub(crate) fn from_text(text: &str) -> Result<Arguments, RpcError> {
         let text = RawValue::from_string(text.to_owned())
             .map_err(|error| RpcError::invalid_params(error.to_string()))?;

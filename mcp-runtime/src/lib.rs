@@ -31,6 +31,9 @@
 //! async fn main() {}
 //! ```
 
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz;
 #[doc(hidden)]
 pub mod __private;
 mod arguments;

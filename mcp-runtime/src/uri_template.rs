@@ -184,10 +184,9 @@ impl UriTemplate {
                     rest.find(['/', '?', '#']).unwrap_or(rest.len())
                 };
                 let candidates: Vec<usize> = match self.parts.get(part + 1) {
-                    Some(Part::Literal(next)) => rest
-                        .match_indices(next.as_str())
-                        .map(|(index, _)| index)
-                        .filter(|&index| index > 0 && index <= limit)
+                    Some(Part::Literal(next)) => occurrences(rest, next)
+                        .take_while(|&index| index <= limit)
+                        .filter(|&index| index > 0)
                         .collect(),
                     _ => vec![rest.len()]
                         .into_iter()
@@ -195,6 +194,15 @@ impl UriTemplate {
                         .collect(),
                 };
                 candidates.into_iter().rev().any(|end| {
+                    // A `{name}` value that does not decode is a dead end, not a failed
+                    // match: a shorter run may decode. Checked only for a split that is
+                    // not known to fail, within the budget, so decoding stays bounded.
+                    if search.budget == 0
+                        || search.failed.contains(&(part + 1, position + end))
+                        || (!*reserved && rest.get(..end).and_then(percent_decode).is_none())
+                    {
+                        return false;
+                    }
                     spans.push((part, position, position + end));
                     let found = self.match_from(part + 1, uri, position + end, search, spans);
                     if !found {
@@ -230,14 +238,29 @@ impl fmt::Display for UriTemplate {
     }
 }
 
-/// Decodes `%XX` escapes; `None` for a malformed escape or text that is not UTF-8.
+/// Where `needle` (not empty) starts in `text`, overlapping occurrences included (in
+/// `baaa`, `aa` starts at 1 and 2).
+fn occurrences<'a>(text: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let found = start + text.get(start..)?.find(needle)?;
+        start = found + text.get(found..)?.chars().next()?.len_utf8();
+        Some(found)
+    })
+}
+
+/// Decodes `%XX` escapes (two hex digits); `None` for a malformed escape or text that is
+/// not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
         if byte == b'%' {
-            let hex = text.get(index + 1..index + 3)?;
+            // Checked digit by digit: `from_str_radix` alone would take a sign (`%+1`).
+            let hex = text
+                .get(index + 1..index + 3)
+                .filter(|hex| hex.bytes().all(|digit| digit.is_ascii_hexdigit()))?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
             index += 3;
         } else {
@@ -274,6 +297,49 @@ mod tests {
             vars("notes://{title}", "notes://"),
             None,
             "a value is never empty"
+        );
+    }
+
+    #[test]
+    fn escapes_are_two_hex_digits() {
+        // Caught by the `uri_template` fuzz target: `%+1` decoded as byte 1.
+        for uri in [
+            "notes://%+1",
+            "notes://%-1",
+            "notes://%1",
+            "notes://%g0",
+            "notes://%",
+        ] {
+            assert_eq!(vars("notes://{title}", uri), None, "{uri}");
+        }
+        assert_eq!(
+            vars("notes://{title}", "notes://%2f%2F"),
+            Some(vec![("title".into(), "//".into())])
+        );
+    }
+
+    #[test]
+    fn a_value_that_does_not_decode_makes_the_matcher_try_another_split() {
+        // Caught by the `uri_template` fuzz target: the first split tried (`a` = `1%zz`)
+        // does not decode, but `a` = `1`, `b` = `zz%41` does.
+        assert_eq!(
+            vars("{a}%{b}", "1%zz%41"),
+            Some(vec![("a".into(), "1".into()), ("b".into(), "zzA".into())])
+        );
+        assert_eq!(vars("{a}%{b}", "1%zz%4"), None);
+    }
+
+    #[test]
+    fn a_value_may_end_inside_a_run_of_the_text_after_it() {
+        // Caught by the `uri_template` fuzz target: only non-overlapping occurrences of
+        // the text after a variable were tried as its end.
+        assert_eq!(
+            vars("x://{v}aa", "x://baaa"),
+            Some(vec![("v".into(), "ba".into())])
+        );
+        assert_eq!(
+            vars("x://{a}--{b}--", "x://1-----"),
+            Some(vec![("a".into(), "1".into()), ("b".into(), "-".into())])
         );
     }
 

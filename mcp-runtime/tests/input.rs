@@ -293,3 +293,31 @@ async fn a_legacy_client_without_the_capability_gets_a_readable_tool_error() {
     assert!(result.is_error, "{result:?}");
     assert!(result.text().contains("elicitation"), "{}", result.text());
 }
+
+#[tokio::test]
+async fn a_legacy_client_that_ends_its_input_unblocks_a_tool_waiting_for_its_answer() {
+    // Caught by the `jsonrpc_message` fuzz target: the server waited for the answer
+    // forever after end of input, so it never finished serving.
+    let mut client = common::Client::start(server());
+    client
+        .send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {"elicitation": {}}, "clientInfo": {"name": "t", "version": "0"}
+        }}))
+        .await;
+    client.next().await;
+    client
+        .send(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "greet", "arguments": {}}}))
+        .await;
+    let request = client.next().await;
+    assert_eq!(request["method"], "elicitation/create");
+    client.close();
+    let reply = client.next().await;
+    assert_eq!(reply["id"], 1);
+    assert_eq!(reply["result"]["isError"], true, "{reply}");
+    assert!(
+        reply["result"]["content"][0]["text"]
+            .as_str()
+            .is_some_and(|text| text.contains("the client went away")),
+        "{reply}"
+    );
+}

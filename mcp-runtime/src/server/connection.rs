@@ -65,9 +65,11 @@ impl Connection {
         }
     }
 
-    /// The input has ended: subscriptions end, and no new call starts.
+    /// The input has ended: subscriptions end, requests to the client fail (no answer
+    /// can come), and no new call starts.
     pub(crate) fn close(&self) {
         self.peer.closing.cancel();
+        self.peer.requests.close();
         self.tasks.close();
     }
 

@@ -130,7 +130,7 @@ pub(crate) fn refusal(state: &AppState, request: &mut Request) -> Option<Respons
 
 /// The token of an `Authorization: Bearer <token>` value; the scheme name is
 /// case-insensitive (RFC 9110, section 11.1).
-fn bearer_token(value: &[u8]) -> Option<&[u8]> {
+pub(super) fn bearer_token(value: &[u8]) -> Option<&[u8]> {
     let scheme = value.get(..7)?;
     scheme
         .eq_ignore_ascii_case(b"bearer ")

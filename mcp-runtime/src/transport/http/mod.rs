@@ -13,6 +13,8 @@
 mod auth;
 mod config;
 mod drain;
+#[cfg(fuzzing)]
+pub(crate) mod fuzz;
 mod headers;
 mod health;
 mod legacy_sse;

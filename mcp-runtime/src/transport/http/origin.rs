@@ -34,7 +34,8 @@ fn normalize(origin: &str) -> String {
     origin.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
-/// `http(s)://localhost`, `127.x.x.x` or `[::1]`, any port.
+/// `http(s)://localhost`, `127.x.x.x` or `[::1]`, with no port or a numeric one, and
+/// nothing after it.
 fn is_loopback_origin(origin: &str) -> bool {
     let Some((scheme, rest)) = origin.split_once("://") else {
         return false;
@@ -42,16 +43,20 @@ fn is_loopback_origin(origin: &str) -> bool {
     if scheme != "http" && scheme != "https" {
         return false;
     }
-    let host = if let Some(bracketed) = rest.strip_prefix('[') {
-        bracketed.split(']').next().unwrap_or_default()
-    } else {
-        rest.split(':').next().unwrap_or_default()
+    let (host, port) = match rest.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once(']').unwrap_or((bracketed, "!")),
+        None => rest.split_at(rest.find(':').unwrap_or(rest.len())),
     };
-    host == "localhost"
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = host == "localhost"
         || host == "::1"
         || host
             .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|ip| ip.is_loopback());
+    port_ok && host_ok
 }
 
 /// `403` for a present `Origin` that is not allowed; `None` lets the request through.
@@ -86,5 +91,23 @@ mod tests {
         assert!(!policy.allows("http://localhost.evil.example"));
         assert!(!policy.allows("null"));
         assert!(OriginPolicy::new(&["*".to_owned()]).allows("https://evil.example"));
+    }
+
+    #[test]
+    fn a_loopback_origin_has_a_numeric_port_or_none() {
+        // Caught by the `http_headers` fuzz target: anything after `localhost:` passed.
+        let policy = OriginPolicy::new(&[]);
+        for origin in [
+            "http://localhost:3.00",
+            "http://localhost:evil.example",
+            "http://localhost:",
+            "http://[::1]evil.example",
+            "http://[::1",
+            "http://127.0.0.1:80/path",
+        ] {
+            assert!(!policy.allows(origin), "{origin}");
+        }
+        assert!(policy.allows("https://localhost:443"));
+        assert!(policy.allows("http://[::1]"));
     }
 }
