@@ -95,6 +95,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
         }
         Incoming::Invalid { .. }
         | Incoming::Notification { .. }
+        | Incoming::IgnoredNotification { .. }
         | Incoming::Response { .. }
         | Incoming::Batch(_) => {}
     }
