@@ -5,13 +5,13 @@
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::sse;
 use super::state::AppState;
 use super::streamable::{KEEP_ALIVE, error_response, unavailable};
+use super::{media, sse};
 use crate::context::Identity;
 use crate::protocol::RpcError;
 use crate::protocol::codes;
@@ -87,10 +87,14 @@ pub(crate) async fn post_message(
     State(state): State<AppState>,
     identity: Option<Extension<Identity>>,
     Query(query): Query<SessionQuery>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     if state.drain.is_draining() {
         return unavailable("the server is shutting down; retry on another replica");
+    }
+    if let Some(refusal) = media::unsupported_body(&headers) {
+        return refusal;
     }
     let identity = identity.map(|Extension(identity)| identity);
     let session = state.sessions.get(&query.session_id, identity.as_ref());

@@ -16,8 +16,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::headers::{self, SESSION_ID};
-use super::sse;
 use super::state::AppState;
+use super::{media, sse};
 use crate::arguments::Arguments;
 use crate::context::Identity;
 use crate::protocol::codes;
@@ -43,12 +43,17 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
     };
     // The headers are moved out rather than copied (the `HeaderMap` extractor clones).
     let headers = std::mem::take(request.headers_mut());
+    if let Some(refusal) =
+        media::unsupported_body(&headers).or_else(|| media::unacceptable_reply(&headers))
+    {
+        return refusal;
+    }
     let identity = request.extensions_mut().remove::<Identity>();
     let body = match Bytes::from_request(request, &state).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
     };
-    let accepts_sse = accepts_event_stream(&headers);
+    let accepts_sse = media::accepts_event_stream(&headers);
     let message = Incoming::parse(&body);
     if let Some(session_id) = headers.get(SESSION_ID) {
         let session = session_id
@@ -246,7 +251,7 @@ pub(crate) async fn get(
         Ok(found) => found,
         Err(refusal) => return refusal(),
     };
-    if !accepts_event_stream(&headers) {
+    if !media::accepts_event_stream(&headers) {
         return (
             StatusCode::NOT_ACCEPTABLE,
             "the stream needs Accept: text/event-stream\n",
@@ -348,14 +353,6 @@ fn named_session(
 
 /// How often an idle stream sends a keep-alive comment.
 pub(crate) const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
-
-pub(crate) fn accepts_event_stream(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .any(|value| value.contains("text/event-stream") || value.contains("*/*"))
-}
 
 /// The HTTP status for a reply: client errors are `400`, an unknown method is `404` for
 /// modern clients, and everything else (including tool errors) is `200`.
