@@ -211,6 +211,20 @@ impl Incoming {
         }
     }
 
+    /// The id of a request, or of an invalid message whose id could be read: what an
+    /// error about the whole message answers.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
+    pub(crate) fn id(&self) -> Option<&RequestId> {
+        match self {
+            Incoming::Request { id, .. } => Some(id),
+            Incoming::Invalid { id, .. } => id.as_ref(),
+            Incoming::Notification { .. }
+            | Incoming::IgnoredNotification { .. }
+            | Incoming::Response { .. }
+            | Incoming::Batch(_) => None,
+        }
+    }
+
     fn invalid(id: Option<RequestId>, message: &str) -> Incoming {
         Incoming::Invalid {
             id,

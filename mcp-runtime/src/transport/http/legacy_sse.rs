@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::state::AppState;
-use super::streamable::{KEEP_ALIVE, error_response, unavailable};
+use super::streamable::{Era, KEEP_ALIVE, error_response, json_response, status_for, unavailable};
 use super::{media, sse};
 use crate::context::Identity;
 use crate::protocol::RpcError;
@@ -82,7 +82,10 @@ pub(crate) struct SessionQuery {
     session_id: String,
 }
 
-/// `POST /messages?sessionId=…`: `202`, with the reply on the session's stream.
+/// `POST /messages?sessionId=…`: `202`, with the reply on the session's stream. What
+/// Streamable HTTP would refuse with `400` (a message that is not valid JSON-RPC, a
+/// batch) is refused here the same way, with the error in the body: the 2024-11-05 text
+/// says nothing of errors, and a client learns of them at once.
 pub(crate) async fn post_message(
     State(state): State<AppState>,
     identity: Option<Extension<Identity>>,
@@ -106,11 +109,14 @@ pub(crate) async fn post_message(
         return error_response(StatusCode::NOT_FOUND, None, &error);
     };
     let message = Incoming::parse(&body);
-    if let Incoming::Invalid { id, error } = &message {
-        return error_response(StatusCode::BAD_REQUEST, id.as_ref(), error);
-    }
     match state.server.dispatch(message, &session.peer, &outbound) {
-        Outcome::Reply(reply) => outbound.send(reply.bytes).await,
+        Outcome::Reply(reply) => {
+            let status = status_for(reply.error_code, Era::Legacy);
+            if status == StatusCode::BAD_REQUEST {
+                return json_response(status, reply.bytes);
+            }
+            outbound.send(reply.bytes).await;
+        }
         Outcome::Call(task) => {
             let tracked = state.drain.track();
             tokio::spawn(async move {

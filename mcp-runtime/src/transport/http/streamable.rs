@@ -62,6 +62,9 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
             .and_then(|id| state.sessions.get(id, identity.as_ref()));
         return match session {
             Some(session) => {
+                if let Err(error) = headers::check_legacy_version(&headers, &session.peer.session) {
+                    return error_response(StatusCode::BAD_REQUEST, message.id(), &error);
+                }
                 exchange(&state, &session.peer, message, accepts_sse, Era::Legacy).await
             }
             None => session_not_found(),
@@ -98,8 +101,13 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
                 return error_response(StatusCode::BAD_REQUEST, Some(id), &error);
             }
         }
-        Incoming::Invalid { .. }
-        | Incoming::Notification { .. }
+        // Not a request at all: `400`, whatever the code (a modern request whose params are
+        // not an object lacks the `_meta` it must have, and that is `400` too).
+        Incoming::Invalid { id, error } => {
+            tracing::debug!(code = error.code, message = %error.message, "invalid message");
+            return error_response(StatusCode::BAD_REQUEST, id.as_ref(), error);
+        }
+        Incoming::Notification { .. }
         | Incoming::IgnoredNotification { .. }
         | Incoming::Response { .. }
         | Incoming::Batch(_) => {}
@@ -356,7 +364,7 @@ pub(crate) const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_sec
 
 /// The HTTP status for a reply: client errors are `400`, an unknown method is `404` for
 /// modern clients, and everything else (including tool errors) is `200`.
-fn status_for(error_code: Option<i64>, era: Era) -> StatusCode {
+pub(crate) fn status_for(error_code: Option<i64>, era: Era) -> StatusCode {
     match error_code {
         None => StatusCode::OK,
         Some(
