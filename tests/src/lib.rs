@@ -14,6 +14,7 @@
 //!   revision wants them (legacy `initialize` handshake or modern per-request `_meta`)
 //!   and validates every server message it receives.
 
+pub mod bad_input;
 pub mod http;
 pub mod http_mcp;
 pub mod http_scenarios;

@@ -183,6 +183,27 @@ impl McpProcess {
         }
     }
 
+    /// Writes `bytes` to stdin exactly as given: no newline added, any bytes allowed (for
+    /// input that is not UTF-8, or a line cut short).
+    ///
+    /// # Panics
+    ///
+    /// Panics if stdin was closed or the write fails.
+    #[track_caller]
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let description = self.describe();
+        let stdin = self
+            .stdin
+            .as_mut()
+            .unwrap_or_else(|| panic!("stdin is already closed; {description}"));
+        if let Err(error) = stdin.write_all(bytes).and_then(|()| stdin.flush()) {
+            panic!(
+                "cannot write to the server's stdin: {error}; {}",
+                self.describe()
+            );
+        }
+    }
+
     /// Sends `message` as one line of JSON.
     pub fn send(&mut self, message: &Value) {
         self.send_line(&message.to_string());

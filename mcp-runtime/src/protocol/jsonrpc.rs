@@ -79,6 +79,8 @@ impl fmt::Display for RequestId {
     }
 }
 
+const PARAMS_NOT_AN_OBJECT: &str = "`params` must be an object";
+
 /// One message received from the client, after framing checks.
 #[derive(Debug)]
 pub(crate) enum Incoming {
@@ -102,6 +104,12 @@ pub(crate) enum Incoming {
     Response {
         id: RequestId,
         outcome: Result<Value, RpcError>,
+    },
+    /// A notification whose params MCP cannot read (an array): never answered, as
+    /// JSON-RPC 2.0 §4.1 says of every notification, and never acted on.
+    IgnoredNotification {
+        method: String,
+        reason: &'static str,
     },
     /// A JSON-RPC batch (an array of messages), allowed only in 2025-03-26.
     Batch(Vec<Value>),
@@ -155,25 +163,33 @@ impl Incoming {
         if !fields.jsonrpc_2_0 {
             return Incoming::invalid(id, "`jsonrpc` must be \"2.0\"");
         }
-        let (params, meta, arguments) = match fields.params {
-            None | Some(ParamsField::Null) => (Map::new(), RequestMeta::default(), None),
-            Some(ParamsField::Object(params, meta, arguments)) => (params, meta, arguments),
-            Some(ParamsField::Other) => {
-                return Incoming::Invalid {
-                    id,
-                    error: RpcError::invalid_params("`params` must be an object"),
-                };
-            }
+        // By-position params (an array) are JSON-RPC, but no MCP method takes them;
+        // anything else that is not an object is not JSON-RPC params at all (§4.2).
+        let params = match fields.params {
+            None | Some(ParamsField::Null) => Some((Map::new(), RequestMeta::default(), None)),
+            Some(ParamsField::Object(params, meta, arguments)) => Some((params, meta, arguments)),
+            Some(ParamsField::Array) => None,
+            Some(ParamsField::Scalar) => return Incoming::invalid(id, PARAMS_NOT_AN_OBJECT),
         };
         match (fields.method, id) {
-            (Some(Ok(method)), Some(id)) => Incoming::Request {
-                id,
-                method,
-                params,
-                meta,
-                arguments,
+            (Some(Ok(method)), id) => match (params, id) {
+                (Some((params, meta, arguments)), Some(id)) => Incoming::Request {
+                    id,
+                    method,
+                    params,
+                    meta,
+                    arguments,
+                },
+                (Some((params, _, _)), None) => Incoming::Notification { method, params },
+                (None, Some(id)) => Incoming::Invalid {
+                    id: Some(id),
+                    error: RpcError::invalid_params(PARAMS_NOT_AN_OBJECT),
+                },
+                (None, None) => Incoming::IgnoredNotification {
+                    method,
+                    reason: PARAMS_NOT_AN_OBJECT,
+                },
             },
-            (Some(Ok(method)), None) => Incoming::Notification { method, params },
             (Some(_), id) => Incoming::invalid(id, "`method` must be a string"),
             (None, Some(id)) if fields.result.is_some() || fields.error.is_some() => {
                 let outcome = match (fields.result, fields.error) {
@@ -192,6 +208,20 @@ impl Incoming {
                 Incoming::Response { id, outcome }
             }
             (None, id) => Incoming::invalid(id, "a request needs a `method`"),
+        }
+    }
+
+    /// The id of a request, or of an invalid message whose id could be read: what an
+    /// error about the whole message answers.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
+    pub(crate) fn id(&self) -> Option<&RequestId> {
+        match self {
+            Incoming::Request { id, .. } => Some(id),
+            Incoming::Invalid { id, .. } => id.as_ref(),
+            Incoming::Notification { .. }
+            | Incoming::IgnoredNotification { .. }
+            | Incoming::Response { .. }
+            | Incoming::Batch(_) => None,
         }
     }
 
@@ -320,6 +350,36 @@ mod tests {
             invalid_code(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#),
             codes::INVALID_PARAMS
         );
+    }
+
+    #[test]
+    fn params_must_be_an_object_and_notifications_are_never_answered() {
+        // A scalar is not JSON-RPC params at all: the message is an invalid request,
+        // answered even without an id (JSON-RPC 2.0 §4.2, §5.1).
+        assert_eq!(
+            invalid_code(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":"x"}"#),
+            codes::INVALID_REQUEST
+        );
+        let scalar = Incoming::parse(br#"{"jsonrpc":"2.0","method":"n","params":7}"#);
+        assert!(
+            matches!(scalar, Incoming::Invalid { id: None, .. }),
+            "{scalar:?}"
+        );
+        // An array is JSON-RPC params MCP does not take: a request gets -32602, a
+        // notification is dropped unanswered.
+        let request = Incoming::parse(br#"{"jsonrpc":"2.0","id":"a","method":"x","params":[]}"#);
+        assert!(
+            matches!(request, Incoming::Invalid { id: Some(_), ref error } if error.code == codes::INVALID_PARAMS),
+            "{request:?}"
+        );
+        let note = Incoming::parse(br#"{"jsonrpc":"2.0","method":"notifications/x","params":[1]}"#);
+        assert!(
+            matches!(note, Incoming::IgnoredNotification { ref method, .. } if method == "notifications/x"),
+            "{note:?}"
+        );
+        // `null` params are no params.
+        let null = Incoming::parse(br#"{"jsonrpc":"2.0","id":2,"method":"ping","params":null}"#);
+        assert!(matches!(null, Incoming::Request { .. }), "{null:?}");
     }
 
     #[test]

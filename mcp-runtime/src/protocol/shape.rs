@@ -119,8 +119,10 @@ pub(crate) enum ParamsField {
     Object(Map<String, Value>, RequestMeta, Option<Box<RawValue>>),
     /// `null`.
     Null,
-    /// Anything else (an error).
-    Other,
+    /// An array: by-position params, which JSON-RPC allows and MCP does not.
+    Array,
+    /// A string, number or boolean: not JSON-RPC params at all (JSON-RPC 2.0 §4.2).
+    Scalar,
 }
 
 impl<'de> Deserialize<'de> for Shape {
@@ -300,10 +302,10 @@ impl<'de> Visitor<'de> for ParamsVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ParamsField, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(ParamsField::Other)
+        Ok(ParamsField::Array)
     }
 
-    visit_scalars!(unit = ParamsField::Null, other = ParamsField::Other);
+    visit_scalars!(unit = ParamsField::Null, other = ParamsField::Scalar);
 }
 
 /// A key of `params`: `_meta` and `arguments` are recognised without being built.

@@ -112,6 +112,10 @@ impl Server {
                 peer.requests.complete(&id, outcome);
                 Outcome::Nothing
             }
+            Incoming::IgnoredNotification { method, reason } => {
+                tracing::debug!(method, reason, "notification ignored");
+                Outcome::Nothing
+            }
             Incoming::Batch(items) => self.dispatch_batch(items, peer, notify),
             Incoming::Invalid { id, error } => {
                 tracing::debug!(code = error.code, message = %error.message, "invalid message");

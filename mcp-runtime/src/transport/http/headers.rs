@@ -10,6 +10,7 @@ use crate::base64;
 use crate::protocol::codes::HEADER_MISMATCH;
 use crate::protocol::meta::RequestMeta;
 use crate::protocol::{ProtocolVersion, RpcError};
+use crate::server::session::Session;
 
 // Names, not text, so a lookup does not parse and check the name again.
 pub(crate) const PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
@@ -59,6 +60,26 @@ pub(crate) fn check_request(
         Some(Err(error)) => Err(error),
         Some(Ok(_)) => Ok(version),
     }
+}
+
+/// Checks `MCP-Protocol-Version` on a POST of a legacy session: clients of 2025-06-18 and
+/// later send the revision they negotiated, and the server "MUST respond with `400 Bad
+/// Request`" to an "invalid or unsupported" one; a revision other than the session's is
+/// refused as unsupported in it. 2025-03-26 clients send no header.
+pub(crate) fn check_legacy_version(headers: &HeaderMap, session: &Session) -> Result<(), RpcError> {
+    let Some(value) = headers.get(PROTOCOL_VERSION) else {
+        return Ok(());
+    };
+    let Some(negotiated) = session.state().map(|state| state.version) else {
+        return Ok(());
+    };
+    let sent = value.to_str().unwrap_or_default();
+    if ProtocolVersion::parse(sent) == Some(negotiated) {
+        return Ok(());
+    }
+    Err(RpcError::invalid_request(&format!(
+        "MCP-Protocol-Version `{sent}` is not {negotiated}, the revision this session negotiated"
+    )))
 }
 
 /// Checks the `Mcp-Param-{header}` headers of a `tools/call` against its arguments:
@@ -272,6 +293,26 @@ mod tests {
             )),
             -32022
         );
+    }
+
+    #[test]
+    fn a_legacy_session_takes_only_its_own_revision() {
+        use crate::server::session::LegacyState;
+        let session = Session::default();
+        session.start(LegacyState {
+            version: ProtocolVersion::V2025_06_18,
+            client_info: None,
+            client_capabilities: json!({}),
+            log_level: None,
+        });
+        assert!(check_legacy_version(&HeaderMap::new(), &session).is_ok());
+        let own = headers(&[(PROTOCOL_VERSION.as_str(), "2025-06-18")]);
+        assert!(check_legacy_version(&own, &session).is_ok());
+        for sent in ["1999-01-01", "2025-11-25", "2026-07-28", ""] {
+            let other = headers(&[(PROTOCOL_VERSION.as_str(), sent)]);
+            let error = check_legacy_version(&other, &session).unwrap_err();
+            assert_eq!(error.code, -32600, "{sent}");
+        }
     }
 
     #[test]

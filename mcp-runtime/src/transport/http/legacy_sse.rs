@@ -5,13 +5,13 @@
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::sse;
 use super::state::AppState;
-use super::streamable::{KEEP_ALIVE, error_response, unavailable};
+use super::streamable::{Era, KEEP_ALIVE, error_response, json_response, status_for, unavailable};
+use super::{media, sse};
 use crate::context::Identity;
 use crate::protocol::RpcError;
 use crate::protocol::codes;
@@ -82,15 +82,22 @@ pub(crate) struct SessionQuery {
     session_id: String,
 }
 
-/// `POST /messages?sessionId=…`: `202`, with the reply on the session's stream.
+/// `POST /messages?sessionId=…`: `202`, with the reply on the session's stream. What
+/// Streamable HTTP would refuse with `400` (a message that is not valid JSON-RPC, a
+/// batch) is refused here the same way, with the error in the body: the 2024-11-05 text
+/// says nothing of errors, and a client learns of them at once.
 pub(crate) async fn post_message(
     State(state): State<AppState>,
     identity: Option<Extension<Identity>>,
     Query(query): Query<SessionQuery>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     if state.drain.is_draining() {
         return unavailable("the server is shutting down; retry on another replica");
+    }
+    if let Some(refusal) = media::unsupported_body(&headers) {
+        return refusal;
     }
     let identity = identity.map(|Extension(identity)| identity);
     let session = state.sessions.get(&query.session_id, identity.as_ref());
@@ -102,11 +109,14 @@ pub(crate) async fn post_message(
         return error_response(StatusCode::NOT_FOUND, None, &error);
     };
     let message = Incoming::parse(&body);
-    if let Incoming::Invalid { id, error } = &message {
-        return error_response(StatusCode::BAD_REQUEST, id.as_ref(), error);
-    }
     match state.server.dispatch(message, &session.peer, &outbound) {
-        Outcome::Reply(reply) => outbound.send(reply.bytes).await,
+        Outcome::Reply(reply) => {
+            let status = status_for(reply.error_code, Era::Legacy);
+            if status == StatusCode::BAD_REQUEST {
+                return json_response(status, reply.bytes);
+            }
+            outbound.send(reply.bytes).await;
+        }
         Outcome::Call(task) => {
             let tracked = state.drain.track();
             tokio::spawn(async move {

@@ -19,6 +19,7 @@ mod headers;
 mod health;
 mod legacy_sse;
 mod listener;
+mod media;
 mod origin;
 mod router;
 mod sessions;

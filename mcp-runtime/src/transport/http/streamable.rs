@@ -16,8 +16,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::headers::{self, SESSION_ID};
-use super::sse;
 use super::state::AppState;
+use super::{media, sse};
 use crate::arguments::Arguments;
 use crate::context::Identity;
 use crate::protocol::codes;
@@ -43,12 +43,17 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
     };
     // The headers are moved out rather than copied (the `HeaderMap` extractor clones).
     let headers = std::mem::take(request.headers_mut());
+    if let Some(refusal) =
+        media::unsupported_body(&headers).or_else(|| media::unacceptable_reply(&headers))
+    {
+        return refusal;
+    }
     let identity = request.extensions_mut().remove::<Identity>();
     let body = match Bytes::from_request(request, &state).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
     };
-    let accepts_sse = accepts_event_stream(&headers);
+    let accepts_sse = media::accepts_event_stream(&headers);
     let message = Incoming::parse(&body);
     if let Some(session_id) = headers.get(SESSION_ID) {
         let session = session_id
@@ -57,6 +62,9 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
             .and_then(|id| state.sessions.get(id, identity.as_ref()));
         return match session {
             Some(session) => {
+                if let Err(error) = headers::check_legacy_version(&headers, &session.peer.session) {
+                    return error_response(StatusCode::BAD_REQUEST, message.id(), &error);
+                }
                 exchange(&state, &session.peer, message, accepts_sse, Era::Legacy).await
             }
             None => session_not_found(),
@@ -93,8 +101,14 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
                 return error_response(StatusCode::BAD_REQUEST, Some(id), &error);
             }
         }
-        Incoming::Invalid { .. }
-        | Incoming::Notification { .. }
+        // Not a request at all: `400`, whatever the code (a modern request whose params are
+        // not an object lacks the `_meta` it must have, and that is `400` too).
+        Incoming::Invalid { id, error } => {
+            tracing::debug!(code = error.code, message = %error.message, "invalid message");
+            return error_response(StatusCode::BAD_REQUEST, id.as_ref(), error);
+        }
+        Incoming::Notification { .. }
+        | Incoming::IgnoredNotification { .. }
         | Incoming::Response { .. }
         | Incoming::Batch(_) => {}
     }
@@ -245,7 +259,7 @@ pub(crate) async fn get(
         Ok(found) => found,
         Err(refusal) => return refusal(),
     };
-    if !accepts_event_stream(&headers) {
+    if !media::accepts_event_stream(&headers) {
         return (
             StatusCode::NOT_ACCEPTABLE,
             "the stream needs Accept: text/event-stream\n",
@@ -348,17 +362,9 @@ fn named_session(
 /// How often an idle stream sends a keep-alive comment.
 pub(crate) const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
-pub(crate) fn accepts_event_stream(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .any(|value| value.contains("text/event-stream") || value.contains("*/*"))
-}
-
 /// The HTTP status for a reply: client errors are `400`, an unknown method is `404` for
 /// modern clients, and everything else (including tool errors) is `200`.
-fn status_for(error_code: Option<i64>, era: Era) -> StatusCode {
+pub(crate) fn status_for(error_code: Option<i64>, era: Era) -> StatusCode {
     match error_code {
         None => StatusCode::OK,
         Some(
