@@ -254,6 +254,12 @@ fn check_parse(value: &Value, message: &Message) {
             },
             None,
         ),
+        Message::IgnoredNotification { method } => (
+            Message::IgnoredNotification {
+                method: method.clone(),
+            },
+            None,
+        ),
         Message::Batch(items) => (Message::Batch(items.clone()), None),
         Message::Invalid { id, code } => (
             Message::Invalid {
@@ -290,11 +296,25 @@ fn read_tree(value: &Value) -> (Message, Option<Value>) {
     if object.get("jsonrpc") != Some(&Value::from("2.0")) {
         return (invalid(id, INVALID_REQUEST), None);
     }
-    let mut params = match object.get("params") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(params)) => params.clone(),
-        Some(_) => return (invalid(id, INVALID_PARAMS), None),
+    // By-position params (an array) are JSON-RPC that MCP does not take: a request is
+    // answered -32602, a notification dropped; any other non-object is not JSON-RPC.
+    let (mut params, by_position) = match object.get("params") {
+        None | Some(Value::Null) => (Map::new(), false),
+        Some(Value::Object(params)) => (params.clone(), false),
+        Some(Value::Array(_)) => (Map::new(), true),
+        Some(_) => return (invalid(id, INVALID_REQUEST), None),
     };
+    if by_position && let Some(Value::String(method)) = object.get("method") {
+        return match id {
+            Some(id) => (invalid(Some(id), INVALID_PARAMS), None),
+            None => (
+                Message::IgnoredNotification {
+                    method: method.clone(),
+                },
+                None,
+            ),
+        };
+    }
     let arguments = params.remove("arguments");
     let meta = params.remove("_meta");
     let meta = meta.as_ref().and_then(Value::as_object);
@@ -360,9 +380,12 @@ fn check_output(output: &[u8], expected: &Expected) {
             if message.get("method").is_some_and(Value::is_string) {
                 continue;
             }
-            let id = message
-                .get("id")
-                .unwrap_or_else(|| panic!("a reply without an id: {message}"));
+            // No id (or `null`): an error about a message whose id could not be read.
+            let id = message.get("id").unwrap_or(&Value::Null);
+            assert!(
+                !id.is_null() || message.get("error").is_some(),
+                "a result without an id: {message}"
+            );
             let has_result = message.get("result").is_some();
             let has_error = message.get("error").is_some();
             assert!(

@@ -40,6 +40,11 @@ pub enum Message {
         /// Whether it is a result (not an error).
         ok: bool,
     },
+    /// A notification whose params are an array: dropped unanswered.
+    IgnoredNotification {
+        /// Its method.
+        method: String,
+    },
     /// A batch: its messages.
     Batch(Vec<Value>),
     /// Not a valid message: the error code it is answered with, and the id the answer
@@ -78,6 +83,7 @@ pub fn parse_message(bytes: &[u8]) -> Message {
             id: id(&response_id),
             ok: outcome.is_ok(),
         },
+        Incoming::IgnoredNotification { method, .. } => Message::IgnoredNotification { method },
         Incoming::Batch(items) => Message::Batch(items),
         Incoming::Invalid {
             id: request_id,

@@ -353,9 +353,11 @@ impl Drop for McpProcess {
     }
 }
 
-/// Whether `message` is a JSON-RPC response (it has an `id` and no `method`).
+/// Whether `message` is a JSON-RPC response (a `result` or an `error`, and no `method`).
 pub fn is_response(message: &Value) -> bool {
-    message.get("method").is_none() && message.get("id").is_some()
+    // An error about a message whose id could not be read has no `id` (2025-11-25 on).
+    message.get("method").is_none()
+        && (message.get("result").is_some() || message.get("error").is_some())
 }
 
 /// Whether `message` is a JSON-RPC notification (a `method` and no `id`).

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::errors::RpcError;
 use super::meta::RequestMeta;
 use super::shape::{ParamsField, Shape};
+use super::version::ProtocolVersion;
 
 /// The id of a request: a string or an integer (never `null` in MCP).
 #[derive(Clone, Debug)]
@@ -272,14 +273,46 @@ pub(crate) fn result_value_message(id: &RequestId, result: &Value) -> Vec<u8> {
     })
 }
 
-/// Serialises an error reply; `id` is `null` when the request's id could not be read.
-pub(crate) fn error_message(id: Option<&RequestId>, error: &RpcError) -> Vec<u8> {
+/// How an error reply names a message whose id could not be read.
+///
+/// JSON-RPC 2.0 (§5) says `"id": null`, and the schemas up to 2025-06-18 have no other
+/// way; from 2025-11-25 on, the error response's `id` is optional and never `null`
+/// ("except where the ID could not be read"), so the member is left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UnreadId {
+    /// `"id": null`: revisions up to 2025-06-18.
+    Null,
+    /// No `id` member: 2025-11-25 and later.
+    Omitted,
+}
+
+impl UnreadId {
+    /// For a peer that speaks `version`; a peer whose revision is not known yet is
+    /// answered as the newest revision says.
+    pub(crate) fn for_version(version: Option<ProtocolVersion>) -> UnreadId {
+        match version {
+            Some(version) if version < ProtocolVersion::V2025_11_25 => UnreadId::Null,
+            _ => UnreadId::Omitted,
+        }
+    }
+}
+
+/// Serialises an error reply to the message with `id`; `None` when its id could not be
+/// be read, which `unread` says how to write.
+pub(crate) fn error_message(id: Option<&RequestId>, unread: UnreadId, error: &RpcError) -> Vec<u8> {
     #[derive(Serialize)]
     struct Reply<'a> {
         jsonrpc: &'static str,
-        id: Option<&'a RequestId>,
+        // `Some(None)` is `"id": null`; `None` leaves the member out.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<Option<&'a RequestId>>,
         error: &'a RpcError,
     }
+    let id = match (id, unread) {
+        (Some(id), _) => Some(Some(id)),
+        (None, UnreadId::Null) => Some(None),
+        (None, UnreadId::Omitted) => None,
+    };
     encode(&Reply {
         jsonrpc: "2.0",
         id,
@@ -430,8 +463,26 @@ mod tests {
         let id = RequestId::from_value(serde_json::json!("abc")).unwrap();
         let bytes = result_message(&id, "{}");
         assert_eq!(bytes, br#"{"jsonrpc":"2.0","id":"abc","result":{}}"#);
-        let bytes = error_message(None, &RpcError::invalid_request("x"));
+        let bytes = error_message(
+            Some(&id),
+            UnreadId::Omitted,
+            &RpcError::invalid_request("x"),
+        );
         let value: Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(value["id"], Value::Null);
+        assert_eq!(value["id"], "abc");
+    }
+
+    #[test]
+    fn an_unread_id_is_null_up_to_2025_06_18_and_absent_after() {
+        let error = RpcError::invalid_request("x");
+        let old = UnreadId::for_version(Some(ProtocolVersion::V2025_06_18));
+        let value: Value = serde_json::from_slice(&error_message(None, old, &error)).unwrap();
+        assert_eq!(value.get("id"), Some(&Value::Null));
+        for version in [Some(ProtocolVersion::V2025_11_25), None] {
+            let new = UnreadId::for_version(version);
+            let value: Value = serde_json::from_slice(&error_message(None, new, &error)).unwrap();
+            assert_eq!(value.get("id"), None, "{version:?}");
+            assert_eq!(value["error"]["code"], -32600);
+        }
     }
 }

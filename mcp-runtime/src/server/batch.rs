@@ -22,14 +22,14 @@ impl Server {
             let error = RpcError::invalid_request(
                 "JSON-RPC batches exist only in protocol revision 2025-03-26; send one message at a time",
             );
-            return Outcome::Reply(Reply::error(None, &error));
+            return Outcome::Reply(Reply::invalid(None, peer.unread_id(), &error));
         }
         let outcomes: Vec<Outcome> = items
             .into_iter()
             .map(|item| match Incoming::from_value(item) {
                 Incoming::Batch(_) => {
                     let error = RpcError::invalid_request("a batch cannot contain a batch");
-                    Outcome::Reply(Reply::error(None, &error))
+                    Outcome::Reply(Reply::invalid(None, peer.unread_id(), &error))
                 }
                 message => self.dispatch(message, peer, notify),
             })

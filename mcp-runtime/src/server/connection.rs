@@ -2,7 +2,7 @@
 
 use tokio_util::task::TaskTracker;
 
-use crate::protocol::jsonrpc::{Incoming, error_message};
+use crate::protocol::jsonrpc::{Incoming, UnreadId};
 use crate::protocol::{RpcError, codes};
 use crate::server::Server;
 use crate::server::dispatch::{CallTask, Outcome, Peer, Reply};
@@ -30,6 +30,11 @@ impl Connection {
         }
     }
 
+    /// How errors name a message whose id could not be read, for this peer's revision.
+    pub(crate) fn unread_id(&self) -> UnreadId {
+        self.peer.unread_id()
+    }
+
     /// Handles one received message (a stdio line): its reply, when there is one at
     /// once. Tool calls that are not done at their first poll run concurrently; their
     /// replies are queued on the connection's [`Outbound`] when they finish.
@@ -43,7 +48,7 @@ impl Connection {
                 codes::INTERNAL_ERROR,
                 "too many calls in flight; retry shortly",
             );
-            return Some(error_message(Some(id), &error));
+            return Some(Reply::error(id, &error).bytes);
         }
         match self.server.dispatch(message, &self.peer, &self.outbound) {
             Outcome::Reply(reply) => Some(reply.bytes),

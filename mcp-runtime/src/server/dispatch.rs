@@ -16,7 +16,9 @@ use serde_json::value::RawValue;
 
 use crate::arguments::Arguments;
 use crate::context::{Context, Identity, RequestScope};
-use crate::protocol::jsonrpc::{Incoming, error_message, result_message, result_value_message};
+use crate::protocol::jsonrpc::{
+    Incoming, UnreadId, error_message, result_message, result_value_message,
+};
 use crate::protocol::meta::{Implementation, LogLevel, RequestMeta};
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::server::in_flight::InFlight;
@@ -53,6 +55,11 @@ impl Peer {
             ..Peer::default()
         }
     }
+
+    /// How errors to this peer name a message whose id could not be read.
+    pub(crate) fn unread_id(&self) -> UnreadId {
+        UnreadId::for_version(self.session.state().map(|state| state.version))
+    }
 }
 
 /// An encoded reply, with its error code when it is an error (transports map codes to
@@ -65,9 +72,15 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    pub(crate) fn error(id: Option<&RequestId>, error: &RpcError) -> Reply {
+    /// An error reply to the request `id`.
+    pub(crate) fn error(id: &RequestId, error: &RpcError) -> Reply {
+        Reply::invalid(Some(id), UnreadId::Omitted, error)
+    }
+
+    /// An error reply to a message whose id is `id`, or could not be read (`None`).
+    pub(crate) fn invalid(id: Option<&RequestId>, unread: UnreadId, error: &RpcError) -> Reply {
         Reply {
-            bytes: error_message(id, error),
+            bytes: error_message(id, unread, error),
             error_code: Some(error.code),
         }
     }
@@ -119,7 +132,7 @@ impl Server {
             Incoming::Batch(items) => self.dispatch_batch(items, peer, notify),
             Incoming::Invalid { id, error } => {
                 tracing::debug!(code = error.code, message = %error.message, "invalid message");
-                Outcome::Reply(Reply::error(id.as_ref(), &error))
+                Outcome::Reply(Reply::invalid(id.as_ref(), peer.unread_id(), &error))
             }
         }
     }
@@ -143,7 +156,7 @@ impl Server {
                     peer.session.listen(guard);
                     Reply::ok(result_value_message(&id, &result))
                 }
-                Err(error) => Reply::error(Some(&id), &error),
+                Err(error) => Reply::error(&id, &error),
             });
         }
         let scope = match scope(method, meta, &peer.session) {
@@ -156,24 +169,24 @@ impl Server {
         };
         let scope = match scope {
             Ok(scope) => scope,
-            Err(error) => return Outcome::Reply(Reply::error(Some(&id), &error)),
+            Err(error) => return Outcome::Reply(Reply::error(&id, &error)),
         };
         if method == "subscriptions/listen" && scope.version.is_modern() {
             return match self.listen(id.clone(), &params, peer, notify) {
                 Ok(task) => Outcome::Call(task),
-                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+                Err(error) => Outcome::Reply(Reply::error(&id, &error)),
             };
         }
         if method == "resources/read" && !self.core().resources.is_empty() {
             return match self.start_read(id.clone(), scope, &params, peer, notify) {
                 Ok(task) => Outcome::Call(task),
-                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+                Err(error) => Outcome::Reply(Reply::error(&id, &error)),
             };
         }
         if method == "completion/complete" && !self.core().completions.is_empty() {
             return match self.start_complete(id.clone(), &scope, &params) {
                 Ok(task) => Outcome::Call(task),
-                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+                Err(error) => Outcome::Reply(Reply::error(&id, &error)),
             };
         }
         if method == "prompts/get" && !self.core().prompts.is_empty() {
@@ -182,7 +195,7 @@ impl Server {
             });
             return match started {
                 Ok(task) => Outcome::Call(task),
-                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+                Err(error) => Outcome::Reply(Reply::error(&id, &error)),
             };
         }
         if method == "tools/call" {
@@ -191,14 +204,14 @@ impl Server {
             });
             return match started {
                 Ok(task) => Outcome::Call(task),
-                Err(error) => Outcome::Reply(Reply::error(Some(&id), &error)),
+                Err(error) => Outcome::Reply(Reply::error(&id, &error)),
             };
         }
         Outcome::Reply(match self.answer(method, &params, &scope, &peer.session) {
             Ok(Answer::Prepared(json)) => Reply::ok(result_message(&id, json)),
             Ok(Answer::Built(result)) => Reply::ok(result_value_message(&id, &result)),
             Ok(Answer::Shared(json)) => Reply::ok(result_message(&id, &json)),
-            Err(error) => Reply::error(Some(&id), &error),
+            Err(error) => Reply::error(&id, &error),
         })
     }
 

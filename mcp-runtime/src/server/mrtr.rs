@@ -259,7 +259,7 @@ pub(crate) async fn run_with_input<T>(
                     result.insert("_meta".into(), Value::Object(meta));
                     Reply::ok(result_value_message(id, &Value::Object(result)))
                 }
-                Err(error) => Reply::error(Some(id), &error),
+                Err(error) => Reply::error(id, &error),
             }))
         }
     }

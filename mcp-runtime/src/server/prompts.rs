@@ -160,10 +160,10 @@ impl Server {
                     Reply::ok(result_value_message(&id, &Value::Object(result)))
                 }
                 Err(PromptError::Arguments(message)) => {
-                    Reply::error(Some(&id), &RpcError::invalid_params(message))
+                    Reply::error(&id, &RpcError::invalid_params(message))
                 }
                 Err(PromptError::Failed(message)) => {
-                    Reply::error(Some(&id), &RpcError::internal(message))
+                    Reply::error(&id, &RpcError::internal(message))
                 }
             })
         }))

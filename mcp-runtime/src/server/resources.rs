@@ -172,7 +172,7 @@ impl Server {
                     }
                     Reply::ok(result_value_message(&id, &Value::Object(result)))
                 }
-                Err(message) => Reply::error(Some(&id), &RpcError::internal(message)),
+                Err(message) => Reply::error(&id, &RpcError::internal(message)),
             })
         }))
     }

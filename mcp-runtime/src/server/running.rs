@@ -36,7 +36,7 @@ pub(crate) async fn run_handler<T>(
         Err(panic) => {
             tracing::error!(%id, panic = %panic, "{what} panicked");
             let error = RpcError::internal(format!("the {what} failed unexpectedly: {panic}"));
-            Some(Err(Reply::error(Some(id), &error)))
+            Some(Err(Reply::error(id, &error)))
         }
     }
 }

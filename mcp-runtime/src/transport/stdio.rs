@@ -118,7 +118,8 @@ impl Server {
                         let error = RpcError::invalid_request(&format!(
                             "message longer than {MAX_LINE_BYTES} bytes"
                         ));
-                        write_line(&mut writer, &error_message(None, &error)).await?;
+                        let reply = error_message(None, connection.unread_id(), &error);
+                        write_line(&mut writer, &reply).await?;
                     }
                     Ok(Line::Complete) => {
                         let message = line.text();

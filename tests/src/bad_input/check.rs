@@ -79,7 +79,7 @@ fn check_case(
                 Err("a 202 has no body".to_owned())
             }
         }
-        (Answer::Error(code, id), [message]) => expect_error(message, *code, id),
+        (Answer::Error(code, id), [message]) => expect_error(schema, message, *code, id),
         (Answer::Result(id, tool_error), [message]) => {
             expect_call_result(schema, message, id, *tool_error).map(|_| ())
         }
@@ -91,9 +91,22 @@ fn check_case(
     }
 }
 
-fn expect_error(message: &Value, code: i64, id: &Value) -> Result<(), String> {
-    if message.get("id") != Some(id) {
-        return Err(format!("expected id {id}, got {}", message["id"]));
+///
+/// An `id` of `null` stands for one the server could not read: JSON-RPC 2.0's `null` up
+/// to 2025-06-18, no `id` at all from 2025-11-25 on (its error response's `id` is
+/// optional and typed string or integer).
+fn expect_error(schema: &Schema, message: &Value, code: i64, id: &Value) -> Result<(), String> {
+    let expected = match id {
+        Value::Null if omits_unread_ids(schema) => None,
+        id => Some(id),
+    };
+    if message.get("id") != expected {
+        let shown = |id: Option<&Value>| id.map_or("no id".to_owned(), Value::to_string);
+        return Err(format!(
+            "expected {}, got {}: {message}",
+            shown(expected),
+            shown(message.get("id"))
+        ));
     }
     match message["error"]["code"].as_i64() {
         Some(got) if got == code => Ok(()),
@@ -141,7 +154,7 @@ fn expect_batch(
     }
     for (reply, (code, id)) in replies.iter().zip(items) {
         match code {
-            Some(code) => expect_error(reply, *code, id)?,
+            Some(code) => expect_error(schema, reply, *code, id)?,
             None => expect_call_result(schema, reply, id, false).map(|_| ())?,
         }
     }
@@ -161,11 +174,11 @@ fn check_follow_up(schema: &Schema, id: i64, observed: &Observed) -> Result<(), 
 
 /// Validates a server message (a batch response element by element) against `schema`.
 ///
-/// An error response whose id could not be read has `id: null`, as JSON-RPC 2.0 §5
-/// requires. The schemas type `id` as string or integer: 2025-11-25 and later make it
-/// optional in error responses, so the message is checked without it; the older ones
-/// require it and cannot express this message at all, so it is checked with a stand-in
-/// id. Errors with a definition of their own in the schema are checked against it too.
+/// An error response whose id could not be read has `id: null` up to 2025-06-18, as
+/// JSON-RPC 2.0 §5 requires; those schemas type a required `id` as string or integer and
+/// cannot express the message at all, so it is checked with a stand-in id. 2025-11-25
+/// and later leave the id out, which their schemas allow: the message is checked as it
+/// is. Errors with a definition of their own in the schema are checked against it too.
 ///
 /// # Errors
 ///
@@ -200,18 +213,21 @@ pub fn check_message(schema: &Schema, message: &Value) -> Result<(), String> {
     }
 }
 
-/// `message` with an `id: null` removed (schemas where an error's id is optional) or
-/// replaced by `0` (the older schemas, which require one).
+/// Whether `schema` is of a revision whose errors leave out an id that could not be read
+/// (2025-11-25 and later, the first with a `JSONRPCErrorResponse` of optional `id`).
+fn omits_unread_ids(schema: &Schema) -> bool {
+    schema.has_definition("JSONRPCErrorResponse")
+}
+
+/// `message` with an `id: null` replaced by `0`, in the older schemas (which require a
+/// string or integer id and have no way to write one that could not be read).
 fn stand_in(schema: &Schema, message: &Value) -> Value {
     let mut message = message.clone();
-    if message.get("error").is_some() && message.get("id").is_some_and(Value::is_null) {
-        if schema.has_definition("JSONRPCErrorResponse") {
-            if let Some(object) = message.as_object_mut() {
-                object.remove("id");
-            }
-        } else {
-            message["id"] = json!(0);
-        }
+    if !omits_unread_ids(schema)
+        && message.get("error").is_some()
+        && message.get("id").is_some_and(Value::is_null)
+    {
+        message["id"] = json!(0);
     }
     message
 }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::arguments::Arguments;
 use crate::base64;
 use crate::protocol::codes::HEADER_MISMATCH;
+use crate::protocol::jsonrpc::UnreadId;
 use crate::protocol::meta::RequestMeta;
 use crate::protocol::{ProtocolVersion, RpcError};
 use crate::server::session::Session;
@@ -59,6 +60,17 @@ pub(crate) fn check_request(
         ))),
         Some(Err(error)) => Err(error),
         Some(Ok(_)) => Ok(version),
+    }
+}
+
+/// How an error names a message whose id could not be read, from the revision
+/// `MCP-Protocol-Version` names. A client without the header speaks 2025-03-26 or
+/// 2024-11-05, or is sending `initialize` (every later client sends it on every other
+/// request): JSON-RPC's `null`. A value this server does not know is newer than it.
+pub(crate) fn unread_id(headers: &HeaderMap) -> UnreadId {
+    match headers.get(PROTOCOL_VERSION) {
+        None => UnreadId::Null,
+        Some(value) => UnreadId::for_version(value.to_str().ok().and_then(ProtocolVersion::parse)),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::context::Identity;
 use crate::protocol::RpcError;
 use crate::protocol::codes;
 use crate::protocol::jsonrpc::Incoming;
+use crate::protocol::jsonrpc::UnreadId;
 use crate::server::dispatch::Outcome;
 use crate::server::outbound::Outbound;
 
@@ -25,12 +26,15 @@ pub(crate) async fn open(
     identity: Option<Extension<Identity>>,
 ) -> Response {
     if state.drain.is_draining() {
-        return unavailable("the server is shutting down; retry on another replica");
+        return unavailable(
+            UnreadId::Null,
+            "the server is shutting down; retry on another replica",
+        );
     }
     let identity = identity.map(|Extension(identity)| identity);
     let (outbound, mut queue) = Outbound::channel();
     let Ok((id, session)) = state.sessions.open(identity, Some(outbound)) else {
-        return unavailable("too many sessions are open; retry shortly");
+        return unavailable(UnreadId::Null, "too many sessions are open; retry shortly");
     };
     let (sender, response) = sse::stream();
     let endpoint = format!("/messages?sessionId={id}");
@@ -94,7 +98,10 @@ pub(crate) async fn post_message(
     body: Bytes,
 ) -> Response {
     if state.drain.is_draining() {
-        return unavailable("the server is shutting down; retry on another replica");
+        return unavailable(
+            UnreadId::Null,
+            "the server is shutting down; retry on another replica",
+        );
     }
     if let Some(refusal) = media::unsupported_body(&headers) {
         return refusal;
@@ -106,7 +113,7 @@ pub(crate) async fn post_message(
             codes::INVALID_REQUEST,
             "unknown sessionId: open a stream with GET /sse first",
         );
-        return error_response(StatusCode::NOT_FOUND, None, &error);
+        return error_response(StatusCode::NOT_FOUND, None, UnreadId::Null, &error);
     };
     let message = Incoming::parse(&body);
     match state.server.dispatch(message, &session.peer, &outbound) {

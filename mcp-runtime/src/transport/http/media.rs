@@ -31,6 +31,7 @@ pub(crate) fn unsupported_body(headers: &HeaderMap) -> Option<Response> {
     Some(error_response(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         None,
+        super::headers::unread_id(headers),
         &error,
     ))
 }
@@ -39,9 +40,7 @@ pub(crate) fn unsupported_body(headers: &HeaderMap) -> Option<Response> {
 /// `Accept` admits everything.
 pub(crate) fn unacceptable_reply(headers: &HeaderMap) -> Option<Response> {
     let mut ranges = media_ranges(headers).peekable();
-    if ranges.peek().is_none() {
-        return None;
-    }
+    ranges.peek()?;
     let readable = ranges.any(|range| {
         ["application/json", "text/event-stream"]
             .iter()

@@ -21,7 +21,7 @@ use super::{media, sse};
 use crate::arguments::Arguments;
 use crate::context::Identity;
 use crate::protocol::codes;
-use crate::protocol::jsonrpc::{Incoming, error_message};
+use crate::protocol::jsonrpc::{Incoming, UnreadId, error_message};
 use crate::protocol::{RequestId, RpcError};
 use crate::server::dispatch::{CallTask, Outcome, Peer, Reply};
 use crate::server::outbound::Outbound;
@@ -35,11 +35,15 @@ pub(crate) enum Era {
 
 /// `POST /mcp`.
 pub(crate) async fn post(State(state): State<AppState>, mut request: Request) -> Response {
+    let unread = headers::unread_id(request.headers());
     if state.drain.is_draining() {
-        return unavailable("the server is shutting down; retry on another replica");
+        return unavailable(
+            unread,
+            "the server is shutting down; retry on another replica",
+        );
     }
     let Ok(_permit) = state.permits.clone().try_acquire_owned() else {
-        return unavailable("too many requests in flight; retry shortly");
+        return unavailable(unread, "too many requests in flight; retry shortly");
     };
     // The headers are moved out rather than copied (the `HeaderMap` extractor clones).
     let headers = std::mem::take(request.headers_mut());
@@ -63,11 +67,12 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
         return match session {
             Some(session) => {
                 if let Err(error) = headers::check_legacy_version(&headers, &session.peer.session) {
-                    return error_response(StatusCode::BAD_REQUEST, message.id(), &error);
+                    let unread = session.peer.unread_id();
+                    return error_response(StatusCode::BAD_REQUEST, message.id(), unread, &error);
                 }
                 exchange(&state, &session.peer, message, accepts_sse, Era::Legacy).await
             }
-            None => session_not_found(),
+            None => session_not_found(message.id(), unread),
         };
     }
     match &message {
@@ -98,14 +103,14 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
                 }
             });
             if let Err(error) = checked {
-                return error_response(StatusCode::BAD_REQUEST, Some(id), &error);
+                return error_response(StatusCode::BAD_REQUEST, Some(id), unread, &error);
             }
         }
         // Not a request at all: `400`, whatever the code (a modern request whose params are
         // not an object lacks the `_meta` it must have, and that is `400` too).
         Incoming::Invalid { id, error } => {
             tracing::debug!(code = error.code, message = %error.message, "invalid message");
-            return error_response(StatusCode::BAD_REQUEST, id.as_ref(), error);
+            return error_response(StatusCode::BAD_REQUEST, id.as_ref(), unread, error);
         }
         Incoming::Notification { .. }
         | Incoming::IgnoredNotification { .. }
@@ -135,7 +140,7 @@ async fn initialize(
     accepts_sse: bool,
 ) -> Response {
     let Ok((id, session)) = state.sessions.open(identity, None) else {
-        return unavailable("too many sessions are open; retry shortly");
+        return unavailable(UnreadId::Null, "too many sessions are open; retry shortly");
     };
     let mut response = exchange(state, &session.peer, message, accepts_sse, Era::Legacy).await;
     if session.peer.session.state().is_none() {
@@ -257,7 +262,7 @@ pub(crate) async fn get(
 ) -> Response {
     let (_, session) = match named_session(&state, identity, &headers) {
         Ok(found) => found,
-        Err(refusal) => return refusal(),
+        Err(refusal) => return *refusal,
     };
     if !media::accepts_event_stream(&headers) {
         return (
@@ -330,7 +335,7 @@ pub(crate) async fn delete(
 ) -> Response {
     let (session_id, session) = match named_session(&state, identity, &headers) {
         Ok(found) => found,
-        Err(refusal) => return refusal(),
+        Err(refusal) => return *refusal,
     };
     session.peer.in_flight.cancel_all();
     state.sessions.close(&session_id);
@@ -347,16 +352,16 @@ fn named_session(
     state: &AppState,
     identity: Option<Extension<Identity>>,
     headers: &HeaderMap,
-) -> Result<NamedSession, fn() -> Response> {
+) -> Result<NamedSession, Box<Response>> {
     let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
-        return Err(method_not_allowed);
+        return Err(Box::new(method_not_allowed()));
     };
     let identity = identity.map(|Extension(identity)| identity);
     state
         .sessions
         .get(session_id, identity.as_ref())
         .map(|session| (session_id.to_owned(), session))
-        .ok_or(session_not_found)
+        .ok_or_else(|| Box::new(session_not_found(None, headers::unread_id(headers))))
 }
 
 /// How often an idle stream sends a keep-alive comment.
@@ -392,20 +397,24 @@ pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     response
 }
 
+/// An error reply as a response with `status`, to the message with `id` (`None`: not
+/// read, written as `unread` says).
 pub(crate) fn error_response(
     status: StatusCode,
     id: Option<&RequestId>,
+    unread: UnreadId,
     error: &RpcError,
 ) -> Response {
-    json_response(status, error_message(id, error))
+    json_response(status, error_message(id, unread, error))
 }
 
-fn session_not_found() -> Response {
+/// `404` for a message `id` that names a session that is not open.
+fn session_not_found(id: Option<&RequestId>, unread: UnreadId) -> Response {
     let error = RpcError::new(
         codes::INVALID_REQUEST,
         "session not found: it ended or expired; send initialize again",
     );
-    error_response(StatusCode::NOT_FOUND, None, &error)
+    error_response(StatusCode::NOT_FOUND, id, unread, &error)
 }
 
 fn method_not_allowed() -> Response {
@@ -420,9 +429,10 @@ fn method_not_allowed() -> Response {
     response
 }
 
-pub(crate) fn unavailable(message: &str) -> Response {
+/// `503` with `Retry-After: 1`: the request was not read.
+pub(crate) fn unavailable(unread: UnreadId, message: &str) -> Response {
     let error = RpcError::new(codes::INTERNAL_ERROR, message);
-    let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, None, &error);
+    let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, None, unread, &error);
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
