@@ -36,7 +36,10 @@ read -r -a targets <<<"${FUZZ_TARGETS:-$(cargo fuzz list --fuzz-dir fuzz | tr '\
 # cargo-fuzz has no --locked: check that fuzz/Cargo.lock is up to date first.
 cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
 echo "fuzz.sh: building ${targets[*]}" >&2
-cargo fuzz build --fuzz-dir fuzz "${targets[@]}" >&2
+# `cargo fuzz build` takes one target or none (then it builds them all).
+for target in "${targets[@]}"; do
+    cargo fuzz build --fuzz-dir fuzz "$target" >&2
+done
 for target in "${targets[@]}"; do
     scratch="target/fuzz-corpus/$target"
     mkdir -p "$scratch" "fuzz/artifacts/$target"
