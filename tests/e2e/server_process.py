@@ -43,11 +43,13 @@ class ServerProcess:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")[-limit:]
 
 
-def start_server(binary: Path, env: dict[str, str], stderr_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`binary --transport http --bind 127.0.0.1:0` with `env`; the process and the URL it
+def start_server(
+    binary: Path, env: dict[str, str], stderr_path: Path, bind: str = "127.0.0.1:0", args: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`binary --transport http --bind BIND ARGS…` with `env`; the process and the URL it
     logged. Its stderr is copied to `stderr_path` for the whole run."""
     process = subprocess.Popen(
-        [str(binary), "--transport", "http", "--bind", "127.0.0.1:0"],
+        [str(binary), "--transport", "http", "--bind", bind, *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

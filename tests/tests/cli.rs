@@ -55,6 +55,7 @@ fn help_lists_every_flag_with_its_environment_variable() {
         ("--tls-key", "MCP_TLS_KEY"),
         ("--drain-timeout", "MCP_DRAIN_TIMEOUT"),
         ("--page-size", "MCP_PAGE_SIZE"),
+        ("--replica-id", "MCP_REPLICA_ID"),
     ];
     for (flag, env) in pairs {
         let line = stdout
@@ -69,6 +70,16 @@ fn help_lists_every_flag_with_its_environment_variable() {
         assert!(described, "{flag} does not name {env}: {line}\n{stdout}");
     }
     assert!(stdout.contains("MCP_AUTH_TOKEN"), "{stdout}");
+}
+
+#[test]
+fn a_replica_id_that_cannot_prefix_a_session_id_is_refused() {
+    let (code, _, stderr) = run(&["--transport", "http"], &[("MCP_REPLICA_ID", "r1.eu")]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--replica-id") && stderr.contains("letters, digits"),
+        "{stderr}"
+    );
 }
 
 #[test]

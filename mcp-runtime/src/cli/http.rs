@@ -55,6 +55,11 @@ pub(super) fn add(command: Command, options: &MainOptions) -> Command {
                 .help("HTTP: PEM private key of the certificate"),
         )
         .flag(
+            Flag::value("replica-id", "NAME")
+                .env("MCP_REPLICA_ID")
+                .help("HTTP: this replica's name, the prefix of its legacy session ids, for load balancers that route sessions (deploy/nginx/)"),
+        )
+        .flag(
             Flag::value("max-body-bytes", "BYTES")
                 .env("MCP_MAX_BODY_BYTES")
                 .default("4194304")
@@ -78,6 +83,14 @@ pub(super) fn settings(matches: &Matches, limits: &Limits) -> Result<HttpSetting
         (None, None) => {}
         (Some(_), None) => return Err(CliError::new("--tls-cert needs --tls-key as well")),
         (None, Some(_)) => return Err(CliError::new("--tls-key needs --tls-cert as well")),
+    }
+    if let Some(name) = matches.get::<String>("replica-id")? {
+        HttpConfig::check_replica_id(&name).map_err(|hint| {
+            CliError::new(format!(
+                "invalid value '{name}' for '--replica-id <NAME>': {hint}"
+            ))
+        })?;
+        config.replica_id = Some(name);
     }
     if let Some(bytes) = matches.get("max-body-bytes")? {
         config.max_body_bytes = bytes;

@@ -39,6 +39,10 @@ pub struct HttpConfig {
     pub header_timeout: Duration,
     /// How long calls in flight may take to finish once draining starts.
     pub drain_timeout: Duration,
+    /// This replica's name, the prefix of its legacy session ids (`r1.…`), so a load
+    /// balancer can send each session back to the replica that holds it; see
+    /// [`HttpConfig::check_replica_id`] for what a name may be.
+    pub replica_id: Option<String>,
 }
 
 /// PEM files for TLS.
@@ -65,7 +69,28 @@ impl HttpConfig {
             session_idle_timeout: Duration::from_secs(30 * 60),
             header_timeout: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(30),
+            replica_id: None,
         }
+    }
+
+    /// Checks a replica name: 1 to 32 ASCII letters, digits, `-` or `_`, so that it is a
+    /// valid part of a session id and easy to match in a load balancer's configuration.
+    ///
+    /// ```
+    /// use mcp::transport::http::HttpConfig;
+    /// assert!(HttpConfig::check_replica_id("calc-2").is_ok());
+    /// assert!(HttpConfig::check_replica_id("a.b").is_err());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the name.
+    pub fn check_replica_id(name: &str) -> Result<(), String> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if name.is_empty() || name.len() > 32 || !name.chars().all(allowed) {
+            return Err("use 1 to 32 ASCII letters, digits, `-` or `_`".to_owned());
+        }
+        Ok(())
     }
 
     /// Refuses configurations that would expose an unauthenticated server.

@@ -1,8 +1,10 @@
 //! Legacy sessions over HTTP: Streamable HTTP sessions of 2025-03-26 to 2025-11-25
 //! (`Mcp-Session-Id`) and HTTP+SSE sessions of 2024-11-05 (`?sessionId=`).
 //!
-//! Ids are 128 random bits from the operating system. Sessions are bounded in number,
-//! bound to the identity that opened them, and closed when idle too long.
+//! Ids are 128 random bits from the operating system, after the replica's name and a dot
+//! when it has one (`r2.4f…`): a session lives in one process's memory, and the prefix
+//! lets a load balancer route each session to it (`deploy/nginx/`). Sessions are bounded
+//! in number, bound to the identity that opened them, and closed when idle too long.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,6 +44,8 @@ pub(crate) struct SessionStore {
     sessions: Mutex<HashMap<String, Arc<HttpSession>>>,
     max: usize,
     idle: Duration,
+    /// `"<replica>."`, or empty.
+    prefix: String,
 }
 
 impl SessionStore {
@@ -50,7 +54,14 @@ impl SessionStore {
             sessions: Mutex::default(),
             max,
             idle,
+            prefix: String::new(),
         }
+    }
+
+    /// Starts every id with `replica` and a dot.
+    pub(crate) fn with_prefix(mut self, replica: Option<&str>) -> SessionStore {
+        self.prefix = replica.map(|name| format!("{name}.")).unwrap_or_default();
+        self
     }
 
     /// Opens a session for `identity`.
@@ -63,7 +74,7 @@ impl SessionStore {
         if sessions.len() >= self.max {
             return Err(TooManySessions);
         }
-        let id = new_id().ok_or(TooManySessions)?;
+        let id = new_id(&self.prefix).ok_or(TooManySessions)?;
         let mut peer = Peer::with_identity(identity);
         // An HTTP+SSE session's stream carries everything; a Streamable HTTP session
         // sends what belongs to no request on its `GET` stream.
@@ -156,11 +167,17 @@ impl SessionStore {
     }
 }
 
-/// 128 random bits as 32 hex digits.
-fn new_id() -> Option<String> {
+/// `prefix` and 128 random bits as 32 hex digits.
+fn new_id(prefix: &str) -> Option<String> {
+    use std::fmt::Write;
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    let mut id = String::with_capacity(prefix.len() + 32);
+    id.push_str(prefix);
+    for byte in bytes {
+        let _ = write!(id, "{byte:02x}");
+    }
+    Some(id)
 }
 
 #[cfg(test)]
@@ -189,6 +206,17 @@ mod tests {
         assert!(store.close(&first));
         assert!(store.get(&first, Some(&alice)).is_none());
         assert!(!store.close(&first));
+    }
+
+    #[test]
+    fn a_replica_names_its_sessions() {
+        let store = SessionStore::new(2, Duration::from_secs(60)).with_prefix(Some("r2"));
+        let (id, _) = store.open(None, None).unwrap();
+        let (replica, random) = id.split_once('.').unwrap();
+        assert_eq!(replica, "r2");
+        assert_eq!(random.len(), 32);
+        assert!(random.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+        assert!(store.get(&id, None).is_some());
     }
 
     #[test]

@@ -41,10 +41,10 @@ impl AppState {
             server,
             tokens: config.tokens.clone(),
             origins: Arc::new(OriginPolicy::new(&config.allowed_origins)),
-            sessions: Arc::new(SessionStore::new(
-                config.max_sessions,
-                config.session_idle_timeout,
-            )),
+            sessions: Arc::new(
+                SessionStore::new(config.max_sessions, config.session_idle_timeout)
+                    .with_prefix(config.replica_id.as_deref()),
+            ),
             drain: Drain::default(),
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
         }))
