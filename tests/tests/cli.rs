@@ -56,6 +56,8 @@ fn help_lists_every_flag_with_its_environment_variable() {
         ("--drain-timeout", "MCP_DRAIN_TIMEOUT"),
         ("--page-size", "MCP_PAGE_SIZE"),
         ("--replica-id", "MCP_REPLICA_ID"),
+        ("--allow-ip", "MCP_ALLOW_IPS"),
+        ("--trusted-proxy", "MCP_TRUSTED_PROXIES"),
     ];
     for (flag, env) in pairs {
         let line = stdout
@@ -78,6 +80,16 @@ fn a_replica_id_that_cannot_prefix_a_session_id_is_refused() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("--replica-id") && stderr.contains("letters, digits"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_network_that_does_not_parse_is_refused() {
+    let (code, _, stderr) = run(&["--transport", "http", "--allow-ip", "10.0.0.0/33"], &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--allow-ip") && stderr.contains("10.0.0.0/33"),
         "{stderr}"
     );
 }

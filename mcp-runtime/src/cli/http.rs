@@ -2,7 +2,7 @@
 
 use super::flags::{CliError, Command, Flag, Matches};
 use super::{Limits, MainOptions};
-use crate::transport::http::{HttpConfig, TlsFiles, Tokens};
+use crate::transport::http::{HttpConfig, IpNet, IpNetError, TlsFiles, Tokens};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -60,6 +60,18 @@ pub(super) fn add(command: Command, options: &MainOptions) -> Command {
                 .help("HTTP: this replica's name, the prefix of its legacy session ids, for load balancers that route sessions (deploy/nginx/)"),
         )
         .flag(
+            Flag::value("allow-ip", "CIDR")
+                .env("MCP_ALLOW_IPS")
+                .list(',')
+                .help("HTTP: a client network served, such as 10.0.0.0/8 (repeatable); others get 403. Default: every address"),
+        )
+        .flag(
+            Flag::value("trusted-proxy", "CIDR")
+                .env("MCP_TRUSTED_PROXIES")
+                .list(',')
+                .help("HTTP: a reverse proxy whose X-Forwarded-For names the client (repeatable)"),
+        )
+        .flag(
             Flag::value("max-body-bytes", "BYTES")
                 .env("MCP_MAX_BODY_BYTES")
                 .default("4194304")
@@ -92,6 +104,8 @@ pub(super) fn settings(matches: &Matches, limits: &Limits) -> Result<HttpSetting
         })?;
         config.replica_id = Some(name);
     }
+    config.allow_ips = networks(matches, "allow-ip")?;
+    config.trusted_proxies = networks(matches, "trusted-proxy")?;
     if let Some(bytes) = matches.get("max-body-bytes")? {
         config.max_body_bytes = bytes;
     }
@@ -101,6 +115,19 @@ pub(super) fn settings(matches: &Matches, limits: &Limits) -> Result<HttpSetting
         config,
         token_file: matches.get("auth-token-file")?,
     })
+}
+
+/// Every network given to the list flag `long`.
+fn networks(matches: &Matches, long: &str) -> Result<Vec<IpNet>, CliError> {
+    matches
+        .all(long)
+        .iter()
+        .map(|text| {
+            text.parse().map_err(|error: IpNetError| {
+                CliError::new(format!("invalid value for '--{long} <CIDR>': {error}"))
+            })
+        })
+        .collect()
 }
 
 impl HttpSettings {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::auth::Tokens;
+use super::network::IpNet;
 
 /// The default address: loopback only.
 pub(crate) const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -43,6 +44,11 @@ pub struct HttpConfig {
     /// balancer can send each session back to the replica that holds it; see
     /// [`HttpConfig::check_replica_id`] for what a name may be.
     pub replica_id: Option<String>,
+    /// Client networks served (`--allow-ip`); empty serves every address. Others get
+    /// `403` before anything of their request is read.
+    pub allow_ips: Vec<IpNet>,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// PEM files for TLS.
@@ -70,6 +76,8 @@ impl HttpConfig {
             header_timeout: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(30),
             replica_id: None,
+            allow_ips: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::io;
 use std::time::Duration;
 
-use axum::Router;
+use axum::{Extension, Router};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::config::HttpConfig;
+use super::network::PeerAddr;
 use super::state::AppState;
 
 #[cfg(feature = "tls")]
@@ -37,7 +38,15 @@ pub(crate) async fn run(
     let graceful = GracefulShutdown::new();
     let stop = CancellationToken::new();
     tokio::spawn(state.sessions.clone().expire_periodically(stop.clone()));
-    let accepting = accept_loop(listener, router, acceptor, &graceful, config.header_timeout);
+    let tag_peers = !state.network.is_open();
+    let accepting = accept_loop(
+        listener,
+        router,
+        acceptor,
+        &graceful,
+        config.header_timeout,
+        tag_peers,
+    );
     let drained = async {
         shutdown.await;
         state.server.close_subscriptions();
@@ -81,9 +90,10 @@ async fn accept_loop(
     acceptor: Acceptor,
     graceful: &GracefulShutdown,
     header_timeout: Duration,
+    tag_peers: bool,
 ) {
     loop {
-        let (stream, _) = match listener.accept().await {
+        let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(error) => {
                 // Out of file descriptors and the like: back off instead of spinning.
@@ -95,7 +105,13 @@ async fn accept_loop(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
-        let router = router.clone();
+        // The network guard reads the peer's address from the request's extensions; only
+        // then is the cost of a per-connection router paid.
+        let router = if tag_peers {
+            router.clone().layer(Extension(PeerAddr(peer)))
+        } else {
+            router.clone()
+        };
         let watcher = graceful.watcher();
         match acceptor.clone() {
             None => {

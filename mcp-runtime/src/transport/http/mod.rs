@@ -20,6 +20,7 @@ mod health;
 mod legacy_sse;
 mod listener;
 mod media;
+mod network;
 mod origin;
 mod router;
 mod sessions;
@@ -32,6 +33,7 @@ mod tls;
 pub use auth::{Identity, Tokens};
 pub(crate) use config::DEFAULT_BIND;
 pub use config::{HttpConfig, TlsFiles};
+pub use network::{IpNet, IpNetError};
 
 use std::io;
 

@@ -9,10 +9,10 @@ use axum::routing::{get, post};
 
 use super::config::HttpConfig;
 use super::state::AppState;
-use super::{auth, health, legacy_sse, origin, streamable};
+use super::{auth, health, legacy_sse, network, origin, streamable};
 
 /// `/health` open to all; `/mcp`, `/sse` and `/messages` behind the origin check and
-/// bearer authentication.
+/// bearer authentication; everything behind the `--allow-ip` list when there is one.
 pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
     let protected = Router::new()
         .route(
@@ -24,11 +24,20 @@ pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/sse", get(legacy_sse::open))
         .route("/messages", post(legacy_sse::post_message))
         .layer(middleware::from_fn_with_state(state.clone(), guard));
-    Router::new()
+    let router = Router::new()
         .route("/health", get(health::health))
         .merge(protected)
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes));
+    // Outermost, and only when there is a list: every route, `/health` included.
+    let router = if state.network.is_open() {
+        router
+    } else {
+        router.layer(middleware::from_fn_with_state(
+            state.clone(),
+            network::guard,
+        ))
+    };
+    router.with_state(state)
 }
 
 /// What stands in front of the MCP routes, in one layer: the origin check (`403`), then

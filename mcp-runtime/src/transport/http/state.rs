@@ -7,6 +7,7 @@ use tokio::sync::Semaphore;
 use super::auth::Tokens;
 use super::config::HttpConfig;
 use super::drain::Drain;
+use super::network::NetworkPolicy;
 use super::origin::OriginPolicy;
 use super::sessions::SessionStore;
 use crate::server::Server;
@@ -33,6 +34,7 @@ pub(crate) struct Shared {
     pub(crate) sessions: Arc<SessionStore>,
     pub(crate) drain: Drain,
     pub(crate) permits: Arc<Semaphore>,
+    pub(crate) network: NetworkPolicy,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             ),
             drain: Drain::default(),
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
+            network: NetworkPolicy::new(&config.allow_ips, &config.trusted_proxies),
         }))
     }
 }
