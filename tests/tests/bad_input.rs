@@ -508,7 +508,7 @@ fn cases() -> Vec<Case> {
         .eras(Eras::Legacy)
         .headers(|h| h.set("Mcp-Session-Id", "0123456789abcdef0123456789abcdef")),
         Case::new(
-            "MCP-Protocol-Version other than the session's",
+            "an MCP-Protocol-Version this server does not know, in a session",
             |era| bytes(&list(era)),
             error(-32600, json!(1)),
             Is(400),

@@ -75,9 +75,11 @@ pub(crate) fn unread_id(headers: &HeaderMap) -> UnreadId {
 }
 
 /// Checks `MCP-Protocol-Version` on a POST of a legacy session: clients of 2025-06-18 and
-/// later send the revision they negotiated, and the server "MUST respond with `400 Bad
-/// Request`" to an "invalid or unsupported" one; a revision other than the session's is
-/// refused as unsupported in it. 2025-03-26 clients send no header.
+/// later send it, and the server "MUST respond with `400 Bad Request`" to an "invalid or
+/// unsupported" one. A revision this server supports passes even when the session
+/// negotiated another (the official conformance suite sends `2025-03-26` in a 2025-11-25
+/// session, and the text does not call that unsupported); the session's revision still
+/// decides how it is served. 2025-03-26 clients send no header.
 pub(crate) fn check_legacy_version(headers: &HeaderMap, session: &Session) -> Result<(), RpcError> {
     let Some(value) = headers.get(PROTOCOL_VERSION) else {
         return Ok(());
@@ -86,12 +88,13 @@ pub(crate) fn check_legacy_version(headers: &HeaderMap, session: &Session) -> Re
         return Ok(());
     };
     let sent = value.to_str().unwrap_or_default();
-    if ProtocolVersion::parse(sent) == Some(negotiated) {
-        return Ok(());
+    match ProtocolVersion::parse(sent) {
+        Some(version) if !version.is_modern() => Ok(()),
+        _ => Err(RpcError::invalid_request(&format!(
+            "MCP-Protocol-Version `{sent}` is not a revision this server supports in a session \
+             (this session negotiated {negotiated})"
+        ))),
     }
-    Err(RpcError::invalid_request(&format!(
-        "MCP-Protocol-Version `{sent}` is not {negotiated}, the revision this session negotiated"
-    )))
 }
 
 /// Checks the `Mcp-Param-{header}` headers of a `tools/call` against its arguments:
@@ -308,7 +311,7 @@ mod tests {
     }
 
     #[test]
-    fn a_legacy_session_takes_only_its_own_revision() {
+    fn a_legacy_session_takes_any_supported_legacy_revision() {
         use crate::server::session::LegacyState;
         let session = Session::default();
         session.start(LegacyState {
@@ -318,9 +321,11 @@ mod tests {
             log_level: None,
         });
         assert!(check_legacy_version(&HeaderMap::new(), &session).is_ok());
-        let own = headers(&[(PROTOCOL_VERSION.as_str(), "2025-06-18")]);
-        assert!(check_legacy_version(&own, &session).is_ok());
-        for sent in ["1999-01-01", "2025-11-25", "2026-07-28", ""] {
+        for sent in ["2025-06-18", "2025-03-26", "2025-11-25"] {
+            let legacy = headers(&[(PROTOCOL_VERSION.as_str(), sent)]);
+            assert!(check_legacy_version(&legacy, &session).is_ok(), "{sent}");
+        }
+        for sent in ["1999-01-01", "2026-07-28", ""] {
             let other = headers(&[(PROTOCOL_VERSION.as_str(), sent)]);
             let error = check_legacy_version(&other, &session).unwrap_err();
             assert_eq!(error.code, -32600, "{sent}");
