@@ -322,7 +322,7 @@ fn check_response(
     headers: &HeaderMap,
     bytes: &[u8],
 ) {
-    let route = sent.path.split('?').next().unwrap_or_default();
+    let route = sent.path.split(['?', '#']).next().unwrap_or_default();
     // Everything but `/health` is guarded: unknown paths too, so that they tell an
     // unauthenticated client nothing.
     let guarded = route != "/health";
