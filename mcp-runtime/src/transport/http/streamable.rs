@@ -35,15 +35,17 @@ pub(crate) enum Era {
 
 /// `POST /mcp`.
 pub(crate) async fn post(State(state): State<AppState>, mut request: Request) -> Response {
-    let unread = headers::unread_id(request.headers());
     if state.drain.is_draining() {
         return unavailable(
-            unread,
+            headers::unread_id(request.headers()),
             "the server is shutting down; retry on another replica",
         );
     }
     let Ok(_permit) = state.permits.clone().try_acquire_owned() else {
-        return unavailable(unread, "too many requests in flight; retry shortly");
+        return unavailable(
+            headers::unread_id(request.headers()),
+            "too many requests in flight; retry shortly",
+        );
     };
     // The headers are moved out rather than copied (the `HeaderMap` extractor clones).
     let headers = std::mem::take(request.headers_mut());
@@ -72,7 +74,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
                 }
                 exchange(&state, &session.peer, message, accepts_sse, Era::Legacy).await
             }
-            None => session_not_found(message.id(), unread),
+            None => session_not_found(message.id(), headers::unread_id(&headers)),
         };
     }
     match &message {
@@ -103,13 +105,19 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
                 }
             });
             if let Err(error) = checked {
-                return error_response(StatusCode::BAD_REQUEST, Some(id), unread, &error);
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    Some(id),
+                    UnreadId::Omitted,
+                    &error,
+                );
             }
         }
         // Not a request at all: `400`, whatever the code (a modern request whose params are
         // not an object lacks the `_meta` it must have, and that is `400` too).
         Incoming::Invalid { id, error } => {
             tracing::debug!(code = error.code, message = %error.message, "invalid message");
+            let unread = headers::unread_id(&headers);
             return error_response(StatusCode::BAD_REQUEST, id.as_ref(), unread, error);
         }
         Incoming::Notification { .. }
