@@ -8,8 +8,10 @@ use std::time::Duration;
 mod flags;
 #[cfg(feature = "http")]
 mod http;
+mod logging;
 
 use flags::{CliError, Command, Flag, Parsed};
+use logging::LogFormat;
 
 use crate::server::{Server, ServerBuilder, ServerInfo};
 use crate::transport::TransportKind;
@@ -40,6 +42,8 @@ pub(crate) struct Settings {
     pub(crate) transport: TransportKind,
     /// Items per page of the list methods; `None` serves whole lists.
     page_size: Option<usize>,
+    /// How log lines on stderr are written.
+    log_format: LogFormat,
     limits: Limits,
     #[cfg(feature = "http")]
     http: http::HttpSettings,
@@ -89,6 +93,13 @@ fn command(options: &MainOptions) -> Command {
                 .env("MCP_DRAIN_TIMEOUT")
                 .default(defaults.drain_timeout.as_secs().to_string())
                 .help("At the end of stdin, or on SIGTERM over HTTP, how long calls in flight may take to finish"),
+        )
+        .flag(
+            Flag::value("log-format", "FORMAT")
+                .env("MCP_LOG_FORMAT")
+                .choices(LogFormat::ALL.iter().map(|format| format.as_str()))
+                .default(LogFormat::default().as_str())
+                .help("How log lines on stderr are written: text for people, json (one object per line) for log collectors"),
         );
     if let Some(about) = options.about.filter(|about| !about.is_empty()) {
         command = command.about(about);
@@ -131,6 +142,7 @@ where
     Ok(Invocation::Serve(Box::new(Settings {
         transport: matches.get("transport")?.unwrap_or(options.transport),
         page_size: matches.get("page-size")?,
+        log_format: matches.get("log-format")?.unwrap_or_default(),
         #[cfg(feature = "http")]
         http: http::settings(&matches, &limits)?,
         limits,
@@ -155,7 +167,7 @@ where
                 return ExitCode::from(CliError::EXIT_CODE);
             }
         };
-    init_logging();
+    logging::init(settings.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -233,28 +245,6 @@ async fn serve(server: Server, settings: Settings) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Logs to stderr (never stdout: that is the stdio channel), filtered by `RUST_LOG` (`info` when unset or unreadable).
-///
-/// `RUST_LOG` takes a default level and per-target levels, such as `debug` or
-/// `warn,mcp=trace` (tracing-subscriber's `Targets` syntax: no regular expressions, which
-/// keeps them out of every server binary).
-fn init_logging() {
-    use tracing_subscriber::Layer;
-    use tracing_subscriber::filter::Targets;
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|directives| directives.parse::<Targets>().ok())
-        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
-    let output = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    let _ = tracing_subscriber::registry()
-        .with(output.with_filter(filter))
-        .try_init();
 }
 
 #[cfg(test)]
@@ -337,6 +327,27 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_log_format_is_text_unless_the_flag_or_the_environment_says_json() {
+        assert_eq!(settings(&[], &[]).log_format, LogFormat::Text);
+        let env = [("MCP_LOG_FORMAT", "json")];
+        assert_eq!(settings(&[], &env).log_format, LogFormat::Json);
+        let flag = settings(&["--log-format", "text"], &env);
+        assert_eq!(flag.log_format, LogFormat::Text);
+        let inline = settings(&["--log-format=json"], &[]);
+        assert_eq!(inline.log_format, LogFormat::Json);
+        let from_flag = error(&["--log-format", "yaml"], &[]);
+        let from_env = error(&[], &[("MCP_LOG_FORMAT", "JSON")]);
+        for text in [&from_flag, &from_env] {
+            assert!(
+                text.contains("--log-format <FORMAT>")
+                    && text.contains("[possible values: text, json]"),
+                "{text}"
+            );
+        }
+        assert!(from_env.contains("(from MCP_LOG_FORMAT)"), "{from_env}");
+    }
+
     #[cfg(feature = "http")]
     #[test]
     fn http_values_are_checked_when_parsing() {
@@ -345,6 +356,21 @@ mod tests {
         assert!(error(&[], &[("MCP_DRAIN_TIMEOUT", "soon")]).contains("MCP_DRAIN_TIMEOUT"));
         assert!(error(&["--tls-cert", "cert.pem"], &[]).contains("--tls-key"));
         assert!(error(&["--tls-key", "key.pem"], &[]).contains("--tls-cert"));
+        assert!(error(&["--tls-client-ca", "ca.pem"], &[]).contains("--tls-cert"));
+        let tls = ["--tls-cert", "c.pem", "--tls-key", "k.pem"];
+        let open = settings(&[&["--bind", "0.0.0.0:9"][..], &tls].concat(), &[]);
+        assert!(
+            open.http.config().unwrap().check().is_err(),
+            "no authentication on a public address"
+        );
+        let mutual = settings(
+            &[&["--bind", "0.0.0.0:9"][..], &tls].concat(),
+            &[("MCP_TLS_CLIENT_CA", "ca.pem")],
+        );
+        let config = mutual.http.config().unwrap();
+        assert_eq!(config.check(), Ok(()), "client certificates authenticate");
+        let files = config.tls.expect("TLS is on");
+        assert_eq!(files.client_ca, Some("ca.pem".into()));
         let http = settings(
             &["--bind", "127.0.0.1:9", "--allowed-origin", "https://a"],
             &[("MCP_ALLOWED_ORIGINS", "https://b")],
@@ -359,7 +385,14 @@ mod tests {
         let Ok(Invocation::Print(help)) = parse_with(&options(), &["--help"], &[]) else {
             panic!("--help is not printed");
         };
-        let mut expected = vec!["--transport", TRANSPORT_ENV, "--page-size", "MCP_PAGE_SIZE"];
+        let mut expected = vec![
+            "--transport",
+            TRANSPORT_ENV,
+            "--page-size",
+            "MCP_PAGE_SIZE",
+            "--log-format",
+            "MCP_LOG_FORMAT",
+        ];
         if cfg!(feature = "http") {
             expected.extend(["--bind", "MCP_BIND", "--auth-token-file", "MCP_AUTH_TOKEN"]);
         }

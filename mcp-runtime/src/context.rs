@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
+use crate::certificate::ClientCertificate;
 use crate::input::{Elicitation, InputError, InputRequest};
 use crate::protocol::jsonrpc::notification_message;
 use crate::protocol::meta::{Implementation, LogLevel};
@@ -52,9 +53,30 @@ pub struct Identity {
     pub name: String,
 }
 
+/// Who sent a request, as the transport established it: a bearer token's identity, a
+/// verified client certificate, both or neither. A legacy session belongs to the
+/// caller that opened it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Caller {
+    pub(crate) identity: Option<Identity>,
+    pub(crate) certificate: Option<ClientCertificate>,
+}
+
+impl Caller {
+    /// What input states are bound to: the token's name, else the certificate's
+    /// subject.
+    pub(crate) fn principal(&self) -> Option<String> {
+        match (&self.identity, &self.certificate) {
+            (Some(identity), _) => Some(identity.name.clone()),
+            (None, Some(certificate)) => Some(format!("cert:{}", certificate.subject())),
+            (None, None) => None,
+        }
+    }
+}
+
 struct Inner {
     request_id: Option<RequestId>,
-    identity: Option<Identity>,
+    caller: Caller,
     version: ProtocolVersion,
     client_info: Option<Implementation>,
     client_capabilities: Value,
@@ -72,7 +94,7 @@ struct Inner {
 /// Everything the dispatcher knows about a request when it builds its [`Context`].
 pub(crate) struct RequestScope {
     pub(crate) request_id: RequestId,
-    pub(crate) identity: Option<Identity>,
+    pub(crate) caller: Caller,
     pub(crate) version: ProtocolVersion,
     pub(crate) client_info: Option<Implementation>,
     pub(crate) client_capabilities: Value,
@@ -93,7 +115,7 @@ impl Context {
         Context {
             inner: Arc::new(Inner {
                 request_id: Some(scope.request_id),
-                identity: scope.identity,
+                caller: scope.caller,
                 version: scope.version,
                 client_info: scope.client_info,
                 client_capabilities: scope.client_capabilities,
@@ -124,7 +146,7 @@ impl Context {
         Context {
             inner: Arc::new(Inner {
                 request_id: None,
-                identity: None,
+                caller: Caller::default(),
                 version: ProtocolVersion::LATEST,
                 client_info: None,
                 client_capabilities: Value::Object(Map::new()),
@@ -387,7 +409,24 @@ impl Context {
     /// Who the client authenticated as, when the transport authenticates (HTTP with
     /// bearer tokens).
     pub fn identity(&self) -> Option<&Identity> {
-        self.inner.identity.as_ref()
+        self.inner.caller.identity.as_ref()
+    }
+
+    /// The certificate the client proved it holds, over HTTPS with `--tls-client-ca`
+    /// (mutual TLS); `None` otherwise.
+    ///
+    /// ```
+    /// /// Say who is calling.
+    /// #[mcp::tool]
+    /// async fn whoami(ctx: mcp::Context) -> String {
+    ///     match ctx.client_certificate() {
+    ///         Some(cert) => cert.subject().to_owned(),
+    ///         None => "anonymous".to_owned(),
+    ///     }
+    /// }
+    /// ```
+    pub fn client_certificate(&self) -> Option<&ClientCertificate> {
+        self.inner.caller.certificate.as_ref()
     }
 
     /// The id of the request, `None` for a [`Context::detached`] one.

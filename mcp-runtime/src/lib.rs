@@ -38,6 +38,7 @@ pub mod __fuzz;
 pub mod __private;
 mod arguments;
 mod base64;
+mod certificate;
 mod cli;
 mod completion;
 mod content;
@@ -59,6 +60,7 @@ mod tool_result;
 pub mod transport;
 mod uri_template;
 
+pub use certificate::ClientCertificate;
 pub use completion::{CompleteCall, CompleteFuture, CompletionDef, CompletionRef};
 pub use content::{Content, EmbeddedResource, ResourceLink};
 pub use context::{Context, Identity};

@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::schema::root_schema_for;
+use crate::schema::output_root_schema_for;
 use crate::tool_result::{IntoToolResult, ToolResult};
 
 /// A zero-sized stand-in for the type `T`, used to pick a conversion.
@@ -162,7 +162,7 @@ impl<T: Serialize + JsonSchema> StructuredOutput for T {
     }
 
     fn output_schema() -> Value {
-        root_schema_for::<T>()
+        output_root_schema_for::<T>()
     }
 }
 
@@ -236,6 +236,24 @@ mod tests {
         assert_eq!(
             output.schema().unwrap()["properties"]["x"]["type"],
             "integer"
+        );
+    }
+
+    #[derive(Serialize, JsonSchema)]
+    struct Maybe {
+        label: Option<String>,
+    }
+
+    #[test]
+    fn an_optional_field_may_be_null_in_the_output_schema() {
+        let output = output_of!(Maybe);
+        let result = output.finish(Maybe { label: None });
+        assert_eq!(result.structured_content, Some(json!({"label": null})));
+        let schema = output.schema().unwrap();
+        assert_eq!(
+            schema["properties"]["label"]["type"],
+            json!(["string", "null"]),
+            "{schema}"
         );
     }
 }

@@ -1,8 +1,11 @@
 //! JSON Schemas for tool inputs and outputs, in the shape real clients accept.
 //!
-//! Every schema is JSON Schema 2020-12 without a `$schema` URL, object roots always carry
-//! `properties`, and optional values are described by their inner type (never a
-//! `["T", "null"]` type array: several clients reject those).
+//! Every schema is JSON Schema 2020-12 without a `$schema` URL, and object roots always
+//! carry `properties`. In input schemas optional values are described by their inner
+//! type (never a `["T", "null"]` type array: several clients reject those; a client
+//! leaves an optional argument out). Output schemas keep `null` where the value may be
+//! `null`: clients validate structured content against them, and a `None` field is
+//! serialized as `null`.
 
 use schemars::JsonSchema;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
@@ -15,10 +18,18 @@ pub(crate) fn generator() -> SchemaGenerator {
         .into_generator()
 }
 
-/// The root schema for `T`, cleaned for clients.
+/// The root schema for `T`, cleaned for clients, as an input schema.
 pub(crate) fn root_schema_for<T: JsonSchema>() -> Value {
     let mut schema = generator().into_root_schema_for::<T>().to_value();
     clean(&mut schema);
+    schema
+}
+
+/// The root schema for `T` as an output schema: cleaned, but `null` stays allowed
+/// where `T` may serialize to it.
+pub(crate) fn output_root_schema_for<T: JsonSchema>() -> Value {
+    let mut schema = generator().into_root_schema_for::<T>().to_value();
+    clean_keeping_null(&mut schema);
     schema
 }
 
@@ -156,6 +167,22 @@ const STANDARD_FORMATS: &[&str] = &[
 /// Removes what breaks clients: `$schema`, non-standard `format`s, and `null` in `type`
 /// arrays or `anyOf` lists.
 pub(crate) fn clean(schema: &mut Value) {
+    clean_with(schema, Nulls::Remove);
+}
+
+/// [`clean`], leaving `null` types in place.
+pub(crate) fn clean_keeping_null(schema: &mut Value) {
+    clean_with(schema, Nulls::Keep);
+}
+
+/// Whether cleaning takes `null` out of types.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nulls {
+    Remove,
+    Keep,
+}
+
+fn clean_with(schema: &mut Value, nulls: Nulls) {
     match schema {
         Value::Object(object) => {
             object.remove("$schema");
@@ -165,6 +192,12 @@ pub(crate) fn clean(schema: &mut Value) {
                 .is_some_and(|format| !STANDARD_FORMATS.contains(&format))
             {
                 object.remove("format");
+            }
+            if nulls == Nulls::Keep {
+                for value in object.values_mut() {
+                    clean_with(value, nulls);
+                }
+                return;
             }
             if let Some(Value::Array(types)) = object.get_mut("type") {
                 types.retain(|t| t != "null");
@@ -177,10 +210,10 @@ pub(crate) fn clean(schema: &mut Value) {
                 collapse_nullable(object, key);
             }
             for value in object.values_mut() {
-                clean(value);
+                clean_with(value, nulls);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(clean),
+        Value::Array(items) => items.iter_mut().for_each(|item| clean_with(item, nulls)),
         _ => {}
     }
 }

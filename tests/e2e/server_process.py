@@ -23,7 +23,7 @@ STARTUP_TIMEOUT = 20.0
 SHUTDOWN_TIMEOUT = 15.0
 """Seconds the server gets to exit after SIGTERM before it is killed."""
 
-_SERVING = re.compile(r"serving MCP at (http://127\.0\.0\.1:(\d+)/mcp)")
+_SERVING = re.compile(r"serving MCP at (https?://127\.0\.0\.1:(\d+)/mcp)")
 
 
 @dataclass

@@ -35,9 +35,10 @@ mod resources;
 mod tools;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mcp::transport::http::{HttpConfig, serve_http};
+use mcp::transport::http::{HttpConfig, TlsFiles, serve_http};
 
 /// A 1x1 red PNG, base64-encoded (a tool, a resource and a prompt return it).
 const RED_PIXEL_PNG: &str =
@@ -54,21 +55,26 @@ fn server() -> Result<mcp::Server, mcp::BuildError> {
 }
 
 const USAGE: &str = "\
-usage: everything [--transport stdio|http] [--bind ADDR]
+usage: everything [--transport stdio|http] [--bind ADDR] [--tls-cert PATH --tls-key PATH [--tls-client-ca PATH]]
 
-  --transport   stdio (default) or http; env MCP_TRANSPORT
-  --bind        the HTTP address (default 127.0.0.1:8080); env MCP_BIND
+  --transport      stdio (default) or http; env MCP_TRANSPORT
+  --bind           the HTTP address (default 127.0.0.1:8080); env MCP_BIND
+  --tls-cert       HTTPS: PEM certificate chain (with --tls-key)
+  --tls-key        HTTPS: PEM private key
+  --tls-client-ca  HTTPS: PEM CA certificates client certificates must chain to (mutual TLS)
   MCP_AUTH_TOKEN  a bearer token every HTTP request must carry (default: none, accepted on loopback addresses only)";
 
 /// What the command line asked for.
 struct Options {
     http: bool,
     bind: SocketAddr,
+    tls: Option<TlsFiles>,
 }
 
 fn parse_options() -> Result<Options, String> {
     let mut transport = std::env::var("MCP_TRANSPORT").unwrap_or_else(|_| "stdio".into());
     let mut bind = std::env::var("MCP_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let (mut cert, mut key, mut client_ca) = (None, None, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -84,6 +90,9 @@ fn parse_options() -> Result<Options, String> {
         match flag.as_str() {
             "--transport" => transport = value("--transport")?,
             "--bind" => bind = value("--bind")?,
+            "--tls-cert" => cert = Some(PathBuf::from(value("--tls-cert")?)),
+            "--tls-key" => key = Some(PathBuf::from(value("--tls-key")?)),
+            "--tls-client-ca" => client_ca = Some(PathBuf::from(value("--tls-client-ca")?)),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -99,7 +108,20 @@ fn parse_options() -> Result<Options, String> {
     let bind = bind
         .parse()
         .map_err(|error| format!("invalid --bind address `{bind}`: {error}"))?;
-    Ok(Options { http, bind })
+    let tls = match (cert, key) {
+        (Some(cert), Some(key)) => Some(TlsFiles {
+            cert,
+            key,
+            client_ca,
+        }),
+        (None, None) if client_ca.is_none() => None,
+        _ => {
+            return Err(
+                "--tls-cert and --tls-key go together, and --tls-client-ca needs both".into(),
+            );
+        }
+    };
+    Ok(Options { http, bind, tls })
 }
 
 fn main() -> ExitCode {
@@ -136,6 +158,7 @@ fn main() -> ExitCode {
     let served = runtime.block_on(async move {
         if options.http {
             let mut config = HttpConfig::new(options.bind);
+            config.tls = options.tls;
             if let Ok(token) = std::env::var("MCP_AUTH_TOKEN") {
                 config.tokens = mcp::transport::http::Tokens::single("default", &token);
             }

@@ -116,6 +116,32 @@ fn test_custom_header(#[mcp(header = "Region")] region: String) -> String {
     format!("region: {region}")
 }
 
+// Production deployment: what a tool learns of its caller (a bearer token's name, a
+// mutual-TLS client certificate).
+/// Who a caller authenticated as.
+#[derive(mcp::serde::Serialize, mcp::schemars::JsonSchema)]
+#[serde(crate = "mcp::serde", rename_all = "camelCase")]
+#[schemars(crate = "mcp::schemars")]
+struct Caller {
+    /// The bearer token's name, with token authentication.
+    token: Option<String>,
+    /// The client certificate's subject (RFC 4514), with mutual TLS.
+    certificate: Option<String>,
+    /// The client certificate's common name.
+    common_name: Option<String>,
+}
+
+/// Say who the caller authenticated as: token name and client certificate subject
+#[mcp::tool(annotations(read_only))]
+fn whoami(ctx: mcp::Context) -> Caller {
+    let certificate = ctx.client_certificate();
+    Caller {
+        token: ctx.identity().map(|identity| identity.name.clone()),
+        certificate: certificate.map(|cert| cert.subject().to_owned()),
+        common_name: certificate.and_then(|cert| cert.common_name().map(str::to_owned)),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The one hand-written tool
 

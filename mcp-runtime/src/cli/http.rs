@@ -55,6 +55,11 @@ pub(super) fn add(command: Command, options: &MainOptions) -> Command {
                 .help("HTTP: PEM private key of the certificate"),
         )
         .flag(
+            Flag::value("tls-client-ca", "PATH")
+                .env("MCP_TLS_CLIENT_CA")
+                .help("HTTPS: PEM CA certificates; every client must present a certificate they issued (mutual TLS)"),
+        )
+        .flag(
             Flag::value("replica-id", "NAME")
                 .env("MCP_REPLICA_ID")
                 .help("HTTP: this replica's name, the prefix of its legacy session ids, for load balancers that route sessions (deploy/nginx/)"),
@@ -87,11 +92,23 @@ pub(super) fn settings(matches: &Matches, limits: &Limits) -> Result<HttpSetting
     let mut config = HttpConfig::new(bind);
     config.insecure_no_auth = matches.is_on("insecure-no-auth");
     config.allowed_origins = matches.all("allowed-origin").to_vec();
+    let client_ca = matches.get::<PathBuf>("tls-client-ca")?;
     match (
         matches.get::<PathBuf>("tls-cert")?,
         matches.get::<PathBuf>("tls-key")?,
     ) {
-        (Some(cert), Some(key)) => config.tls = Some(TlsFiles { cert, key }),
+        (Some(cert), Some(key)) => {
+            config.tls = Some(TlsFiles {
+                cert,
+                key,
+                client_ca,
+            });
+        }
+        (None, None) if client_ca.is_some() => {
+            return Err(CliError::new(
+                "--tls-client-ca needs --tls-cert and --tls-key: client certificates are checked over HTTPS",
+            ));
+        }
         (None, None) => {}
         (Some(_), None) => return Err(CliError::new("--tls-cert needs --tls-key as well")),
         (None, Some(_)) => return Err(CliError::new("--tls-key needs --tls-cert as well")),

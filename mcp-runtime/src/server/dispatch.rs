@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use serde_json::value::RawValue;
 
 use crate::arguments::Arguments;
-use crate::context::{Context, Identity, RequestScope};
+use crate::context::{Caller, Context, RequestScope};
 use crate::protocol::jsonrpc::{
     Incoming, UnreadId, error_message, result_message, result_value_message,
 };
@@ -35,7 +35,8 @@ use crate::tool::{ToolCall, ToolFuture};
 pub(crate) struct Peer {
     pub(crate) session: Arc<Session>,
     pub(crate) in_flight: InFlight,
-    pub(crate) identity: Option<Identity>,
+    /// Who the client authenticated as.
+    pub(crate) caller: Caller,
     /// Requests this server sent to the client, waiting for responses.
     pub(crate) requests: std::sync::Arc<crate::server::client_requests::ClientRequests>,
     /// Fires when the peer goes away (end of input): its subscriptions end.
@@ -48,10 +49,10 @@ pub(crate) struct Peer {
 
 impl Peer {
     #[cfg_attr(not(feature = "http"), allow(dead_code))] // used by the HTTP transport
-    /// A new peer that authenticated as `identity`.
-    pub(crate) fn with_identity(identity: Option<Identity>) -> Peer {
+    /// A new peer that authenticated as `caller`.
+    pub(crate) fn for_caller(caller: Caller) -> Peer {
         Peer {
-            identity,
+            caller,
             ..Peer::default()
         }
     }
@@ -364,7 +365,7 @@ impl Scope {
         let binding = Binding {
             method,
             target,
-            principal: peer.identity.as_ref().map(|identity| identity.name.clone()),
+            principal: peer.caller.principal(),
         };
         input_for(server, params, binding, &self.client_capabilities).map(Some)
     }
@@ -408,7 +409,7 @@ impl Scope {
         Context::new(
             RequestScope {
                 request_id: id,
-                identity: peer.identity.clone(),
+                caller: peer.caller.clone(),
                 version: self.version,
                 client_info: self.client_info,
                 client_capabilities: self.client_capabilities,

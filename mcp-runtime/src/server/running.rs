@@ -23,7 +23,7 @@ pub(crate) async fn run_handler<T>(
     let outcome = tokio::select! {
         biased;
         () = cancellation.cancelled() => {
-            tracing::debug!(%id, "{what} cancelled; no reply");
+            tracing::debug!(%id, method = method_of(what), "{what} cancelled; no reply");
             return None;
         }
         outcome = CatchUnwind(future) => outcome,
@@ -34,10 +34,20 @@ pub(crate) async fn run_handler<T>(
             Some(Ok(value))
         }
         Err(panic) => {
-            tracing::error!(%id, panic = %panic, "{what} panicked");
+            tracing::error!(%id, method = method_of(what), panic = %panic, "{what} panicked");
             let error = RpcError::internal(format!("the {what} failed unexpectedly: {panic}"));
             Some(Err(Reply::error(id, &error)))
         }
+    }
+}
+
+/// The JSON-RPC method that runs a handler of kind `what`, for log lines.
+fn method_of(what: &str) -> &str {
+    match what {
+        "tool" => "tools/call",
+        "resource" => "resources/read",
+        "prompt" => "prompts/get",
+        other => other,
     }
 }
 

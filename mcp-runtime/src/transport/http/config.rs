@@ -58,6 +58,11 @@ pub struct TlsFiles {
     pub cert: PathBuf,
     /// Private key.
     pub key: PathBuf,
+    /// PEM certificates of the CAs whose client certificates are accepted: set, every
+    /// client must present one that chains to them (mutual TLS), or the handshake is
+    /// refused; tools see it in
+    /// [`Context::client_certificate`](crate::Context::client_certificate).
+    pub client_ca: Option<PathBuf>,
 }
 
 impl HttpConfig {
@@ -103,11 +108,16 @@ impl HttpConfig {
 
     /// Refuses configurations that would expose an unauthenticated server.
     pub(crate) fn check(&self) -> Result<(), String> {
-        if !self.bind.ip().is_loopback() && self.tokens.is_empty() && !self.insecure_no_auth {
+        let client_certificates = self.tls.as_ref().is_some_and(|tls| tls.client_ca.is_some());
+        if !self.bind.ip().is_loopback()
+            && self.tokens.is_empty()
+            && !client_certificates
+            && !self.insecure_no_auth
+        {
             return Err(format!(
                 "refusing to serve on {} without authentication: set a bearer token with \
                  MCP_AUTH_TOKEN=<token> or --auth-token-file <path> (one token per line), \
-                 or pass --insecure-no-auth if something in front of this server authenticates",
+                 require client certificates with --tls-client-ca <path>, or pass --insecure-no-auth if something in front of this server authenticates",
                 self.bind
             ));
         }

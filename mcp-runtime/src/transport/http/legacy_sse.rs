@@ -2,7 +2,6 @@
 //! first event names the endpoint (`/messages?sessionId=…`) where the client POSTs its
 //! messages; every reply and notification arrives on the stream.
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,7 +11,7 @@ use serde::Deserialize;
 use super::state::AppState;
 use super::streamable::{Era, KEEP_ALIVE, error_response, json_response, status_for, unavailable};
 use super::{media, sse};
-use crate::context::Identity;
+use crate::context::Caller;
 use crate::protocol::RpcError;
 use crate::protocol::codes;
 use crate::protocol::jsonrpc::Incoming;
@@ -21,19 +20,15 @@ use crate::server::dispatch::Outcome;
 use crate::server::outbound::Outbound;
 
 /// `GET /sse`.
-pub(crate) async fn open(
-    State(state): State<AppState>,
-    identity: Option<Extension<Identity>>,
-) -> Response {
+pub(crate) async fn open(State(state): State<AppState>, caller: Caller) -> Response {
     if state.drain.is_draining() {
         return unavailable(
             UnreadId::Null,
             "the server is shutting down; retry on another replica",
         );
     }
-    let identity = identity.map(|Extension(identity)| identity);
     let (outbound, mut queue) = Outbound::channel();
-    let Ok((id, session)) = state.sessions.open(identity, Some(outbound)) else {
+    let Ok((id, session)) = state.sessions.open(caller, Some(outbound)) else {
         return unavailable(UnreadId::Null, "too many sessions are open; retry shortly");
     };
     let (sender, response) = sse::stream();
@@ -92,7 +87,7 @@ pub(crate) struct SessionQuery {
 /// says nothing of errors, and a client learns of them at once.
 pub(crate) async fn post_message(
     State(state): State<AppState>,
-    identity: Option<Extension<Identity>>,
+    caller: Caller,
     Query(query): Query<SessionQuery>,
     headers: HeaderMap,
     body: Bytes,
@@ -106,8 +101,7 @@ pub(crate) async fn post_message(
     if let Some(refusal) = media::unsupported_body(&headers) {
         return refusal;
     }
-    let identity = identity.map(|Extension(identity)| identity);
-    let session = state.sessions.get(&query.session_id, identity.as_ref());
+    let session = state.sessions.get(&query.session_id, &caller);
     let Some((session, outbound)) = session.and_then(|s| s.outbound.clone().map(|o| (s, o))) else {
         let error = RpcError::new(
             codes::INVALID_REQUEST,

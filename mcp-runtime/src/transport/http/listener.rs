@@ -122,6 +122,12 @@ async fn accept_loop(
                 tokio::spawn(async move {
                     match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
                         Ok(Ok(stream)) => {
+                            // Mutual TLS: the verified certificate goes with every request
+                            // of the connection.
+                            let router = match super::tls::client_certificate(&stream) {
+                                Some(certificate) => router.layer(Extension(certificate)),
+                                None => router,
+                            };
                             serve_connection(stream, router, watcher, header_timeout).await
                         }
                         Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),

@@ -11,6 +11,7 @@
 //! flight finish (up to the drain timeout), streams close, and [`serve_http`] returns.
 
 mod auth;
+mod caller;
 mod config;
 mod drain;
 #[cfg(fuzzing)]
@@ -22,6 +23,7 @@ mod listener;
 mod media;
 mod network;
 mod origin;
+mod request_id;
 mod router;
 mod sessions;
 mod sse;

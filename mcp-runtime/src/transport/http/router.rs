@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 
 use super::config::HttpConfig;
 use super::state::AppState;
-use super::{auth, health, legacy_sse, network, origin, streamable};
+use super::{auth, health, legacy_sse, network, origin, request_id, streamable};
 
 /// `/health` open to all; `/mcp`, `/sse` and `/messages` behind the origin check and
 /// bearer authentication; everything behind the `--allow-ip` list when there is one.
@@ -37,7 +37,10 @@ pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
             network::guard,
         ))
     };
-    router.with_state(state)
+    // Outside even that: `401`, `403` and `413` responses carry `X-Request-Id` too.
+    router
+        .layer(middleware::from_fn(request_id::tag))
+        .with_state(state)
 }
 
 /// What stands in front of the MCP routes, in one layer: the origin check (`403`), then

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::context::Identity;
+use crate::context::Caller;
 use crate::server::dispatch::Peer;
 use crate::server::outbound::Outbound;
 
@@ -64,10 +64,10 @@ impl SessionStore {
         self
     }
 
-    /// Opens a session for `identity`.
+    /// Opens a session for `caller`.
     pub(crate) fn open(
         &self,
-        identity: Option<Identity>,
+        caller: Caller,
         outbound: Option<Outbound>,
     ) -> Result<(String, Arc<HttpSession>), TooManySessions> {
         let mut sessions = self.sessions.lock().map_err(|_| TooManySessions)?;
@@ -75,7 +75,7 @@ impl SessionStore {
             return Err(TooManySessions);
         }
         let id = new_id(&self.prefix).ok_or(TooManySessions)?;
-        let mut peer = Peer::with_identity(identity);
+        let mut peer = Peer::for_caller(caller);
         // An HTTP+SSE session's stream carries everything; a Streamable HTTP session
         // sends what belongs to no request on its `GET` stream.
         let standalone = match outbound {
@@ -98,10 +98,10 @@ impl SessionStore {
         Ok((id, session))
     }
 
-    /// The session with this id, if it is open and belongs to `identity`.
-    pub(crate) fn get(&self, id: &str, identity: Option<&Identity>) -> Option<Arc<HttpSession>> {
+    /// The session with this id, if it is open and belongs to `caller`.
+    pub(crate) fn get(&self, id: &str, caller: &Caller) -> Option<Arc<HttpSession>> {
         let session = self.sessions.lock().ok()?.get(id).cloned()?;
-        if session.peer.identity.as_ref() != identity {
+        if session.peer.caller != *caller {
             return None;
         }
         if let Ok(mut last_used) = session.last_used.lock() {
@@ -183,48 +183,53 @@ fn new_id(prefix: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::Identity;
 
     #[test]
     fn sessions_are_bounded_bound_to_identity_and_closable() {
         let store = SessionStore::new(2, Duration::from_secs(60));
-        let alice = Identity {
-            name: "alice".into(),
+        let alice = Caller {
+            identity: Some(Identity {
+                name: "alice".into(),
+            }),
+            certificate: None,
         };
-        let (first, _) = store.open(Some(alice.clone()), None).unwrap();
-        let (second, _) = store.open(None, None).unwrap();
+        let nobody = Caller::default();
+        let (first, _) = store.open(alice.clone(), None).unwrap();
+        let (second, _) = store.open(Caller::default(), None).unwrap();
         assert_ne!(first, second);
         assert_eq!(first.len(), 32);
         assert!(
-            store.open(None, None).is_err(),
+            store.open(Caller::default(), None).is_err(),
             "the third session exceeds the bound"
         );
-        assert!(store.get(&first, Some(&alice)).is_some());
+        assert!(store.get(&first, &alice).is_some());
         assert!(
-            store.get(&first, None).is_none(),
+            store.get(&first, &nobody).is_none(),
             "another identity cannot use it"
         );
         assert!(store.close(&first));
-        assert!(store.get(&first, Some(&alice)).is_none());
+        assert!(store.get(&first, &alice).is_none());
         assert!(!store.close(&first));
     }
 
     #[test]
     fn a_replica_names_its_sessions() {
         let store = SessionStore::new(2, Duration::from_secs(60)).with_prefix(Some("r2"));
-        let (id, _) = store.open(None, None).unwrap();
+        let (id, _) = store.open(Caller::default(), None).unwrap();
         let (replica, random) = id.split_once('.').unwrap();
         assert_eq!(replica, "r2");
         assert_eq!(random.len(), 32);
         assert!(random.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
-        assert!(store.get(&id, None).is_some());
+        assert!(store.get(&id, &Caller::default()).is_some());
     }
 
     #[test]
     fn idle_sessions_expire() {
         let store = SessionStore::new(10, Duration::ZERO);
-        let (id, session) = store.open(None, None).unwrap();
+        let (id, session) = store.open(Caller::default(), None).unwrap();
         store.expire();
-        assert!(store.get(&id, None).is_none());
+        assert!(store.get(&id, &Caller::default()).is_none());
         assert!(session.closed.is_cancelled());
     }
 }

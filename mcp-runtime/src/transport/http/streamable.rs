@@ -7,7 +7,6 @@
 //! an SSE stream of those notifications ending with the reply. A client that closes
 //! the stream cancels the call.
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -19,7 +18,7 @@ use super::headers::{self, SESSION_ID};
 use super::state::AppState;
 use super::{media, sse};
 use crate::arguments::Arguments;
-use crate::context::Identity;
+use crate::context::Caller;
 use crate::protocol::codes;
 use crate::protocol::jsonrpc::{Incoming, UnreadId, error_message};
 use crate::protocol::{RequestId, RpcError};
@@ -54,7 +53,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
     {
         return refusal;
     }
-    let identity = request.extensions_mut().remove::<Identity>();
+    let caller = super::caller::take(request.extensions_mut());
     let body = match Bytes::from_request(request, &state).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
@@ -65,7 +64,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
         let session = session_id
             .to_str()
             .ok()
-            .and_then(|id| state.sessions.get(id, identity.as_ref()));
+            .and_then(|id| state.sessions.get(id, &caller));
         return match session {
             Some(session) => {
                 if let Err(error) = headers::check_legacy_version(&headers, &session.peer.session) {
@@ -81,7 +80,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
         Incoming::Request { method, meta, .. }
             if method == "initialize" && !is_modern(&headers, meta) =>
         {
-            return initialize(&state, identity, message, accepts_sse).await;
+            return initialize(&state, caller, message, accepts_sse).await;
         }
         Incoming::Request {
             id,
@@ -125,7 +124,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
         | Incoming::Response { .. }
         | Incoming::Batch(_) => {}
     }
-    let peer = Peer::with_identity(identity);
+    let peer = Peer::for_caller(caller);
     exchange(&state, &peer, message, accepts_sse, Era::Modern).await
 }
 
@@ -143,11 +142,11 @@ fn is_modern(headers: &HeaderMap, meta: &crate::protocol::meta::RequestMeta) -> 
 /// `initialize` without a session: opens one and names it in `Mcp-Session-Id`.
 async fn initialize(
     state: &AppState,
-    identity: Option<Identity>,
+    caller: Caller,
     message: Incoming,
     accepts_sse: bool,
 ) -> Response {
-    let Ok((id, session)) = state.sessions.open(identity, None) else {
+    let Ok((id, session)) = state.sessions.open(caller, None) else {
         return unavailable(UnreadId::Null, "too many sessions are open; retry shortly");
     };
     let mut response = exchange(state, &session.peer, message, accepts_sse, Era::Legacy).await;
@@ -265,10 +264,10 @@ fn finished_stream(notifications: Vec<Vec<u8>>, reply: Reply) -> Response {
 /// `GET /mcp`: the server-to-client stream of a legacy session.
 pub(crate) async fn get(
     State(state): State<AppState>,
-    identity: Option<Extension<Identity>>,
+    caller: Caller,
     headers: HeaderMap,
 ) -> Response {
-    let (_, session) = match named_session(&state, identity, &headers) {
+    let (_, session) = match named_session(&state, &caller, &headers) {
         Ok(found) => found,
         Err(refusal) => return *refusal,
     };
@@ -338,10 +337,10 @@ async fn next_message(queue: &mut Option<mpsc::Receiver<Vec<u8>>>) -> Option<Vec
 /// `DELETE /mcp`: ends a legacy session.
 pub(crate) async fn delete(
     State(state): State<AppState>,
-    identity: Option<Extension<Identity>>,
+    caller: Caller,
     headers: HeaderMap,
 ) -> Response {
-    let (session_id, session) = match named_session(&state, identity, &headers) {
+    let (session_id, session) = match named_session(&state, &caller, &headers) {
         Ok(found) => found,
         Err(refusal) => return *refusal,
     };
@@ -358,16 +357,15 @@ type NamedSession = (String, std::sync::Arc<super::sessions::HttpSession>);
 /// 2026-07-28 client has neither), `404` for one that is not open for this identity.
 fn named_session(
     state: &AppState,
-    identity: Option<Extension<Identity>>,
+    caller: &Caller,
     headers: &HeaderMap,
 ) -> Result<NamedSession, Box<Response>> {
     let Some(session_id) = headers.get(SESSION_ID).and_then(|v| v.to_str().ok()) else {
         return Err(Box::new(method_not_allowed()));
     };
-    let identity = identity.map(|Extension(identity)| identity);
     state
         .sessions
-        .get(session_id, identity.as_ref())
+        .get(session_id, caller)
         .map(|session| (session_id.to_owned(), session))
         .ok_or_else(|| Box::new(session_not_found(None, headers::unread_id(headers))))
 }
