@@ -123,6 +123,7 @@ pub(crate) fn refusal(state: &AppState, request: &mut Request) -> Option<Respons
         }
         None => {
             tracing::debug!("request refused: missing or invalid bearer token");
+            state.metrics.auth_failed();
             Some(unauthorized())
         }
     }

@@ -21,6 +21,7 @@ mod health;
 mod legacy_sse;
 mod listener;
 mod media;
+mod metrics;
 mod network;
 mod origin;
 mod request_id;

@@ -9,9 +9,9 @@ use axum::routing::{get, post};
 
 use super::config::HttpConfig;
 use super::state::AppState;
-use super::{auth, health, legacy_sse, network, origin, request_id, streamable};
+use super::{auth, health, legacy_sse, metrics, network, origin, request_id, streamable};
 
-/// `/health` open to all; `/mcp`, `/sse` and `/messages` behind the origin check and
+/// `/health` open to all; `/mcp`, `/sse`, `/messages` and `/metrics` behind the origin check and
 /// bearer authentication; everything behind the `--allow-ip` list when there is one.
 pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
     let protected = Router::new()
@@ -23,6 +23,7 @@ pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
         )
         .route("/sse", get(legacy_sse::open))
         .route("/messages", post(legacy_sse::post_message))
+        .route("/metrics", get(metrics::metrics))
         .layer(middleware::from_fn_with_state(state.clone(), guard));
     let router = Router::new()
         .route("/health", get(health::health))

@@ -110,6 +110,21 @@ impl SessionStore {
         Some(session)
     }
 
+    /// How many sessions are open, and how many of them have their stream open
+    /// (`GET /mcp`; an HTTP+SSE session is its stream).
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        let Ok(sessions) = self.sessions.lock() else {
+            return (0, 0);
+        };
+        let streams = sessions
+            .values()
+            .filter(|session| {
+                session.outbound.is_some() || session.stream_open.load(Ordering::Acquire)
+            })
+            .count();
+        (sessions.len(), streams)
+    }
+
     /// Closes a session; `false` if there was none.
     pub(crate) fn close(&self, id: &str) -> bool {
         let removed = self.sessions.lock().ok().and_then(|mut s| s.remove(id));

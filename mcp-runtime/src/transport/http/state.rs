@@ -7,6 +7,7 @@ use tokio::sync::Semaphore;
 use super::auth::Tokens;
 use super::config::HttpConfig;
 use super::drain::Drain;
+use super::metrics::Metrics;
 use super::network::NetworkPolicy;
 use super::origin::OriginPolicy;
 use super::sessions::SessionStore;
@@ -35,6 +36,7 @@ pub(crate) struct Shared {
     pub(crate) drain: Drain,
     pub(crate) permits: Arc<Semaphore>,
     pub(crate) network: NetworkPolicy,
+    pub(crate) metrics: Metrics,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             drain: Drain::default(),
             permits: Arc::new(Semaphore::new(config.max_concurrent_requests)),
             network: NetworkPolicy::new(&config.allow_ips, &config.trusted_proxies),
+            metrics: Metrics::default(),
         }))
     }
 }

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use super::headers::{self, SESSION_ID};
 use super::state::AppState;
-use super::{media, sse};
+use super::{media, metrics, sse};
 use crate::arguments::Arguments;
 use crate::context::Caller;
 use crate::protocol::codes;
@@ -32,8 +32,17 @@ pub(crate) enum Era {
     Legacy,
 }
 
-/// `POST /mcp`.
-pub(crate) async fn post(State(state): State<AppState>, mut request: Request) -> Response {
+/// `POST /mcp`, measured for `/metrics`.
+pub(crate) async fn post(State(state): State<AppState>, request: Request) -> Response {
+    let observation = state.metrics.start();
+    let mut method = metrics::UNREAD;
+    let response = answer(state.clone(), request, &mut method).await;
+    observation.finish(method, response.status());
+    response
+}
+
+/// `POST /mcp`: `method` becomes the message's label once its body is parsed.
+async fn answer(state: AppState, mut request: Request, method_label: &mut usize) -> Response {
     if state.drain.is_draining() {
         return unavailable(
             headers::unread_id(request.headers()),
@@ -60,6 +69,7 @@ pub(crate) async fn post(State(state): State<AppState>, mut request: Request) ->
     };
     let accepts_sse = media::accepts_event_stream(&headers);
     let message = Incoming::parse(&body);
+    *method_label = metrics::method_label(&message);
     if let Some(session_id) = headers.get(SESSION_ID) {
         let session = session_id
             .to_str()
