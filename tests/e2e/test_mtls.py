@@ -9,6 +9,7 @@ and a second CA with a client certificate of its own, which the server does not 
   the certificate's subject through `Context::client_certificate`.
 - Without a certificate, or with the untrusted one, the TLS handshake is refused: the
   client gets a TLS alert and not one byte of HTTP, on every route (`/health` too).
+  This runs against the calculator with the flags of docs/production.md.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from harness import CLIENT_INFO, REQUEST_TIMEOUT, everything_bin
+from harness import CLIENT_INFO, REQUEST_TIMEOUT, calculator_bin, everything_bin
 from server_process import ServerProcess, start_server, stop_server
 
 ALICE = x509.Name(
@@ -143,17 +144,29 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     return Pki(ca_path, server_cert, server_key_path, client_cert, client_key_path, rogue_cert, rogue_key_path)
 
 
-@pytest.fixture
-def server(tmp_path: Path, pki: Pki) -> Iterator[ServerProcess]:
+def serve(binary: Path, tmp_path: Path, pki: Pki) -> Iterator[ServerProcess]:
+    """`binary` with the flags of docs/production.md (on 127.0.0.1, without a token)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCP_")}
-    stderr = tmp_path / "everything.stderr"
+    stderr = tmp_path / f"{binary.name}.stderr"
     args = ("--tls-cert", str(pki.server_cert), "--tls-key", str(pki.server_key), "--tls-client-ca", str(pki.ca))
-    process, url = start_server(everything_bin(), env, stderr, args=args)
+    process, url = start_server(binary, env, stderr, args=args)
     running = ServerProcess(process=process, mcp_url=url, stderr_path=stderr)
     try:
         yield running
     finally:
         stop_server(running)
+
+
+@pytest.fixture
+def server(tmp_path: Path, pki: Pki) -> Iterator[ServerProcess]:
+    """`everything`, whose `whoami` tool reports the caller."""
+    yield from serve(everything_bin(), tmp_path, pki)
+
+
+@pytest.fixture
+def calculator(tmp_path: Path, pki: Pki) -> Iterator[ServerProcess]:
+    """The calculator, as the production guide runs it."""
+    yield from serve(calculator_bin(), tmp_path, pki)
 
 
 def client_context(pki: Pki, cert: Path | None, key: Path | None) -> ssl.SSLContext:
@@ -206,8 +219,9 @@ def raw_exchange(url: str, context: ssl.SSLContext, path: str) -> bytes:
 @pytest.mark.parametrize("client", ["no certificate", "untrusted certificate"])
 @pytest.mark.parametrize("path", ["/health", "/mcp", "/sse"])
 def test_a_client_without_a_trusted_certificate_is_refused_in_the_handshake(
-    server: ServerProcess, pki: Pki, client: str, path: str
+    calculator: ServerProcess, pki: Pki, client: str, path: str
 ) -> None:
+    server = calculator
     if client == "no certificate":
         context = client_context(pki, None, None)
         alert = "CERTIFICATE_REQUIRED"
