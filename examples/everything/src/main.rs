@@ -193,12 +193,10 @@ mod tests {
     async fn every_fixture_is_served() {
         let mut client = Client::new(server().expect("a valid server"));
         let tools = client.list_tools().await.unwrap();
-        assert_eq!(tools.len(), 27);
-        assert!(
-            tools
-                .iter()
-                .any(|tool| tool["name"] == "json_schema_2020_12_tool")
-        );
+        assert_eq!(tools.len(), 28);
+        for name in ["json_schema_2020_12_tool", "whoami"] {
+            assert!(tools.iter().any(|tool| tool["name"] == name), "{name}");
+        }
         let uris: Vec<_> = client
             .list_resources()
             .await
