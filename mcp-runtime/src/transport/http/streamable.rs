@@ -36,13 +36,13 @@ pub(crate) enum Era {
 pub(crate) async fn post(State(state): State<AppState>, request: Request) -> Response {
     let observation = state.metrics.start();
     let mut method = metrics::UNREAD;
-    let response = answer(state.clone(), request, &mut method).await;
+    let response = answer(&state, request, &mut method).await;
     observation.finish(method, response.status());
     response
 }
 
 /// `POST /mcp`: `method` becomes the message's label once its body is parsed.
-async fn answer(state: AppState, mut request: Request, method_label: &mut usize) -> Response {
+async fn answer(state: &AppState, mut request: Request, method_label: &mut usize) -> Response {
     if state.drain.is_draining() {
         return unavailable(
             headers::unread_id(request.headers()),
@@ -63,7 +63,7 @@ async fn answer(state: AppState, mut request: Request, method_label: &mut usize)
         return refusal;
     }
     let caller = super::caller::take(request.extensions_mut());
-    let body = match Bytes::from_request(request, &state).await {
+    let body = match Bytes::from_request(request, state).await {
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
     };
@@ -81,7 +81,7 @@ async fn answer(state: AppState, mut request: Request, method_label: &mut usize)
                     let unread = session.peer.unread_id();
                     return error_response(StatusCode::BAD_REQUEST, message.id(), unread, &error);
                 }
-                exchange(&state, &session.peer, message, accepts_sse, Era::Legacy).await
+                exchange(state, &session.peer, message, accepts_sse, Era::Legacy).await
             }
             None => session_not_found(message.id(), headers::unread_id(&headers)),
         };
@@ -90,7 +90,7 @@ async fn answer(state: AppState, mut request: Request, method_label: &mut usize)
         Incoming::Request { method, meta, .. }
             if method == "initialize" && !is_modern(&headers, meta) =>
         {
-            return initialize(&state, caller, message, accepts_sse).await;
+            return initialize(state, caller, message, accepts_sse).await;
         }
         Incoming::Request {
             id,
@@ -135,7 +135,7 @@ async fn answer(state: AppState, mut request: Request, method_label: &mut usize)
         | Incoming::Batch(_) => {}
     }
     let peer = Peer::for_caller(caller);
-    exchange(&state, &peer, message, accepts_sse, Era::Modern).await
+    exchange(state, &peer, message, accepts_sse, Era::Modern).await
 }
 
 /// Whether a request says it is 2026-07-28 or later (header or `_meta`): such a client
