@@ -8,8 +8,7 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::state::AppState;
@@ -107,7 +106,7 @@ fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
 
 /// `401` for a request without a valid bearer token; `None` lets it through, with its
 /// [`Identity`] attached.
-pub(crate) fn refusal(state: &AppState, request: &mut Request) -> Option<Response> {
+pub(crate) fn refusal<B>(state: &AppState, request: &mut Request<B>) -> Option<Response> {
     if state.tokens.is_empty() {
         return None;
     }

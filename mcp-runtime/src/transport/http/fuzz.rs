@@ -41,7 +41,7 @@ pub fn check_param_headers(
 
 /// Decodes a header value (the `=?base64?...?=` form, or the value as it is).
 pub fn decode_header(value: &str) -> Result<String, RpcError> {
-    super::headers::decode(value)
+    super::headers::decode(value).map(std::borrow::Cow::into_owned)
 }
 
 /// Standard padded base64, as the `=?base64?...?=` form holds it.
@@ -66,5 +66,6 @@ pub fn http_router(server: Server, tokens: Tokens, allowed_origins: Vec<String>)
     config.tokens = tokens;
     config.allowed_origins = allowed_origins;
     let state = super::state::AppState::new(server, &config);
-    super::router::router(state, &config)
+    // Behind a router of its own, as the fuzz target drives an `axum::Router`.
+    axum::Router::new().fallback_service(super::router::service(state, &config))
 }

@@ -2,6 +2,8 @@
 //! be present and agree with the body, so intermediaries that route on headers see what
 //! the server executes.
 
+use std::borrow::Cow;
+
 use axum::http::{HeaderMap, HeaderName};
 use serde_json::{Map, Value};
 
@@ -113,7 +115,7 @@ pub(crate) fn check_param_headers(
         };
         let sent = decode(required(headers, name.as_str())?)?;
         let matches = match value {
-            Value::String(text) => text == sent,
+            Value::String(text) => *text == sent,
             Value::Bool(flag) => sent == if flag { "true" } else { "false" },
             Value::Number(number) => sent
                 .parse::<f64>()
@@ -153,15 +155,16 @@ where
 }
 
 /// Decodes the `=?base64?...?=` sentinel form; other values are taken as they are.
-pub(crate) fn decode(value: &str) -> Result<String, RpcError> {
+pub(crate) fn decode(value: &str) -> Result<Cow<'_, str>, RpcError> {
     let Some(encoded) = value
         .strip_prefix("=?base64?")
         .and_then(|rest| rest.strip_suffix("?="))
     else {
-        return Ok(value.to_owned());
+        return Ok(Cow::Borrowed(value));
     };
     base64::decode(encoded)
         .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(Cow::Owned)
         .ok_or_else(|| mismatch("a header's =?base64?...?= value is not valid base64 of UTF-8"))
 }
 

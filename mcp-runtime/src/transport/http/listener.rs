@@ -5,7 +5,6 @@ use std::future::Future;
 use std::io;
 use std::time::Duration;
 
-use axum::{Extension, Router};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -14,7 +13,8 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::config::HttpConfig;
-use super::network::PeerAddr;
+use super::front::Front;
+use super::router::Routes;
 use super::state::AppState;
 
 #[cfg(feature = "tls")]
@@ -25,7 +25,7 @@ type Acceptor = Option<std::convert::Infallible>;
 /// Serves until `shutdown`, then drains: health turns `503`, requests in flight finish
 /// (up to the drain timeout), streams and sessions close, connections wind down.
 pub(crate) async fn run(
-    router: Router,
+    front: Front<impl Routes>,
     state: AppState,
     config: &HttpConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -38,15 +38,7 @@ pub(crate) async fn run(
     let graceful = GracefulShutdown::new();
     let stop = CancellationToken::new();
     tokio::spawn(state.sessions.clone().expire_periodically(stop.clone()));
-    let tag_peers = !state.network.is_open();
-    let accepting = accept_loop(
-        listener,
-        router,
-        acceptor,
-        &graceful,
-        config.header_timeout,
-        tag_peers,
-    );
+    let accepting = accept_loop(listener, front, acceptor, &graceful, config.header_timeout);
     let drained = async {
         shutdown.await;
         state.server.close_subscriptions();
@@ -86,11 +78,10 @@ fn acceptor(config: &HttpConfig) -> io::Result<Acceptor> {
 
 async fn accept_loop(
     listener: TcpListener,
-    router: Router,
+    front: Front<impl Routes>,
     acceptor: Acceptor,
     graceful: &GracefulShutdown,
     header_timeout: Duration,
-    tag_peers: bool,
 ) {
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -105,30 +96,23 @@ async fn accept_loop(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
-        // The network guard reads the peer's address from the request's extensions; only
-        // then is the cost of a per-connection router paid.
-        let router = if tag_peers {
-            router.clone().layer(Extension(PeerAddr(peer)))
-        } else {
-            router.clone()
-        };
         let watcher = graceful.watcher();
         match acceptor.clone() {
             None => {
-                tokio::spawn(serve_connection(stream, router, watcher, header_timeout));
+                let front = front.for_connection(peer, None);
+                tokio::spawn(serve_connection(stream, front, watcher, header_timeout));
             }
             #[cfg(feature = "tls")]
             Some(acceptor) => {
+                let front = front.clone();
                 tokio::spawn(async move {
                     match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
                         Ok(Ok(stream)) => {
                             // Mutual TLS: the verified certificate goes with every request
                             // of the connection.
-                            let router = match super::tls::client_certificate(&stream) {
-                                Some(certificate) => router.layer(Extension(certificate)),
-                                None => router,
-                            };
-                            serve_connection(stream, router, watcher, header_timeout).await
+                            let certificate = super::tls::client_certificate(&stream);
+                            let front = front.for_connection(peer, certificate);
+                            serve_connection(stream, front, watcher, header_timeout).await
                         }
                         Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
                         Err(_) => tracing::debug!("TLS handshake timed out"),
@@ -143,13 +127,13 @@ async fn accept_loop(
 
 async fn serve_connection<S>(
     stream: S,
-    router: Router,
+    front: Front<impl Routes>,
     watcher: hyper_util::server::graceful::Watcher,
     header_timeout: Duration,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = TowerToHyperService::new(router);
+    let service = TowerToHyperService::new(front);
     let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)

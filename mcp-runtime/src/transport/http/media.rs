@@ -19,9 +19,8 @@ use crate::protocol::{RpcError, codes};
 pub(crate) fn unsupported_body(headers: &HeaderMap) -> Option<Response> {
     let declared = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(media_type);
-    if declared.is_some_and(|media| media.eq_ignore_ascii_case("application/json")) {
+        .map(|value| media_type(value.as_bytes()));
+    if declared.is_some_and(|media| media.eq_ignore_ascii_case(b"application/json")) {
         return None;
     }
     let error = RpcError::new(
@@ -36,58 +35,71 @@ pub(crate) fn unsupported_body(headers: &HeaderMap) -> Option<Response> {
     ))
 }
 
-/// `406` when `Accept` admits neither `application/json` nor `text/event-stream`; no
-/// `Accept` admits everything.
-pub(crate) fn unacceptable_reply(headers: &HeaderMap) -> Option<Response> {
-    let mut ranges = media_ranges(headers).peekable();
-    ranges.peek()?;
-    let readable = ranges.any(|range| {
-        ["application/json", "text/event-stream"]
+/// What a request's `Accept` headers admit of the two reply types, read in one pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Accepts {
+    /// Some media range is listed (no `Accept`, or only empty ones, admits everything).
+    listed: bool,
+    json: bool,
+    event_stream: bool,
+}
+
+impl Accepts {
+    /// Reads every `Accept` header of `headers`.
+    pub(crate) fn of(headers: &HeaderMap) -> Accepts {
+        let mut accepts = Accepts::default();
+        let ranges = headers
+            .get_all(header::ACCEPT)
             .iter()
-            .any(|media| covers(range, media))
-    });
-    if readable {
-        return None;
+            .flat_map(|value| value.as_bytes().split(|&byte| byte == b','))
+            .map(media_type)
+            .filter(|range| !range.is_empty());
+        for range in ranges {
+            accepts.listed = true;
+            accepts.json |= covers(range, b"application", b"json");
+            accepts.event_stream |= covers(range, b"text", b"event-stream");
+        }
+        accepts
     }
-    Some(
-        (
-            StatusCode::NOT_ACCEPTABLE,
-            "replies are application/json or text/event-stream; send Accept: application/json, text/event-stream\n",
+
+    /// Whether the client lists an event stream (`text/event-stream`, `text/*`, `*/*`).
+    pub(crate) fn event_stream(self) -> bool {
+        self.event_stream
+    }
+
+    /// `406` when `Accept` admits neither `application/json` nor `text/event-stream`.
+    pub(crate) fn refusal(self) -> Option<Response> {
+        if !self.listed || self.json || self.event_stream {
+            return None;
+        }
+        Some(
+            (
+                StatusCode::NOT_ACCEPTABLE,
+                "replies are application/json or text/event-stream; send Accept: application/json, text/event-stream\n",
+            )
+                .into_response(),
         )
-            .into_response(),
-    )
+    }
 }
 
-/// Whether the client accepts an event stream (`text/event-stream`, `text/*`, `*/*`).
-pub(crate) fn accepts_event_stream(headers: &HeaderMap) -> bool {
-    media_ranges(headers).any(|range| covers(range, "text/event-stream"))
-}
-
-/// The media ranges of every `Accept` header, without their parameters.
-fn media_ranges(headers: &HeaderMap) -> impl Iterator<Item = &str> {
-    headers
-        .get_all(header::ACCEPT)
+/// A media type or range without its parameters, `text/html; q=0.5` → `text/html`, as
+/// bytes (a value that is not visible ASCII simply matches nothing).
+fn media_type(value: &[u8]) -> &[u8] {
+    let end = value
         .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(media_type)
-        .filter(|range| !range.is_empty())
+        .position(|&byte| byte == b';')
+        .unwrap_or(value.len());
+    value[..end].trim_ascii()
 }
 
-/// A media type or range without its parameters: `text/html; q=0.5` → `text/html`.
-fn media_type(value: &str) -> &str {
-    value.split(';').next().unwrap_or_default().trim()
-}
-
-/// Whether a media range (`type/subtype`, `type/*` or `*/*`) covers `media`.
-fn covers(range: &str, media: &str) -> bool {
-    let (Some((range_type, range_sub)), Some((media_type, media_sub))) =
-        (range.split_once('/'), media.split_once('/'))
-    else {
+/// Whether a media range (`type/subtype`, `type/*` or `*/*`) covers `kind/subtype`.
+fn covers(range: &[u8], kind: &[u8], subtype: &[u8]) -> bool {
+    let Some(slash) = range.iter().position(|&byte| byte == b'/') else {
         return false;
     };
-    (range_type == "*" || range_type.eq_ignore_ascii_case(media_type))
-        && (range_sub == "*" || range_sub.eq_ignore_ascii_case(media_sub))
+    let (range_kind, range_sub) = (&range[..slash], &range[slash + 1..]);
+    (range_kind == b"*" || range_kind.eq_ignore_ascii_case(kind))
+        && (range_sub == b"*" || range_sub.eq_ignore_ascii_case(subtype))
 }
 
 #[cfg(test)]
@@ -144,12 +156,13 @@ mod tests {
             &[""],
         ] {
             let headers = with(header::ACCEPT, good);
-            assert!(unacceptable_reply(&headers).is_none(), "{good:?}");
+            assert!(Accepts::of(&headers).refusal().is_none(), "{good:?}");
         }
-        assert!(unacceptable_reply(&HeaderMap::new()).is_none());
+        assert!(Accepts::of(&HeaderMap::new()).refusal().is_none());
+        assert!(!Accepts::of(&HeaderMap::new()).event_stream());
         for bad in [&["text/html"][..], &["image/*, application/xml"]] {
             let headers = with(header::ACCEPT, bad);
-            let refusal = unacceptable_reply(&headers).expect("refused");
+            let refusal = Accepts::of(&headers).refusal().expect("refused");
             assert_eq!(refusal.status(), StatusCode::NOT_ACCEPTABLE, "{bad:?}");
         }
     }
@@ -164,7 +177,7 @@ mod tests {
             ("text/event-streamx", false),
         ] {
             let headers = with(header::ACCEPT, &[accept]);
-            assert_eq!(accepts_event_stream(&headers), streams, "{accept}");
+            assert_eq!(Accepts::of(&headers).event_stream(), streams, "{accept}");
         }
     }
 }

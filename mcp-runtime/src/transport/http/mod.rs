@@ -14,6 +14,7 @@ mod auth;
 mod caller;
 mod config;
 mod drain;
+mod front;
 #[cfg(fuzzing)]
 pub(crate) mod fuzz;
 mod headers;
@@ -56,6 +57,6 @@ pub async fn serve_http_until(
 ) -> io::Result<()> {
     config.check().map_err(io::Error::other)?;
     let state = state::AppState::new(server, &config);
-    let router = router::router(state.clone(), &config);
-    listener::run(router, state, &config, shutdown).await
+    let front = router::service(state.clone(), &config);
+    listener::run(front, state, &config, shutdown).await
 }

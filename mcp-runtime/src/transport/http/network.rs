@@ -3,15 +3,10 @@
 //! client is found in `X-Forwarded-For`, believed only from `--trusted-proxy` networks.
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::str::FromStr;
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
-use super::state::AppState;
+use axum::http::HeaderMap;
 
 /// A network in CIDR notation (`10.0.0.0/8`, `::1/128`); a bare address is a network of
 /// one.
@@ -169,27 +164,6 @@ impl NetworkPolicy {
                 .client(peer, headers)
                 .is_some_and(|client| self.allowed.iter().any(|net| net.contains(client)))
     }
-}
-
-/// The address a connection came from, put in every request's extensions.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct PeerAddr(pub(crate) SocketAddr);
-
-/// The layer in front of every route when `--allow-ip` is set: `403` for others.
-pub(crate) async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let admitted = request
-        .extensions()
-        .get::<PeerAddr>()
-        .is_some_and(|PeerAddr(peer)| state.network.admits(peer.ip(), request.headers()));
-    if !admitted {
-        tracing::debug!("refused: the client's address is not in --allow-ip");
-        return (
-            StatusCode::FORBIDDEN,
-            "this server does not serve your network address\n",
-        )
-            .into_response();
-    }
-    next.run(request).await
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 //! pass, so servers in containers and behind load balancers keep working; pages on
 //! loopback origins are always allowed; others need `--allowed-origin`.
 
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::state::AppState;
@@ -60,8 +59,8 @@ fn is_loopback_origin(origin: &str) -> bool {
 }
 
 /// `403` for a present `Origin` that is not allowed; `None` lets the request through.
-pub(crate) fn refusal(state: &AppState, request: &Request) -> Option<Response> {
-    let origin = request.headers().get(header::ORIGIN)?;
+pub(crate) fn refusal(state: &AppState, headers: &HeaderMap) -> Option<Response> {
+    let origin = headers.get(header::ORIGIN)?;
     let allowed = origin
         .to_str()
         .is_ok_and(|origin| state.origins.allows(origin));

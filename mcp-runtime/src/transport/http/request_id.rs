@@ -8,52 +8,22 @@
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Instrument;
 
 /// The header that carries the id, both ways.
-pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The longest incoming id kept, in bytes.
 const MAX_LEN: usize = 128;
 
-/// The layer in front of every route: finds or makes the request's id, runs the request
-/// inside its span, and puts the id on the response, whatever its status.
-pub(crate) async fn tag(request: Request, next: Next) -> Response {
-    let id = RequestId::for_request(request.headers());
-    // Disabled (filtered out by `RUST_LOG`), the span records nothing and costs a
-    // cached interest check; the response is then served without instrumentation.
-    let span = tracing::debug_span!(
-        "http_request",
-        request_id = %id.as_str(),
-        method = %request.method(),
-        path = %request.uri().path(),
-    );
-    let mut response = if span.is_disabled() {
-        next.run(request).await
-    } else {
-        async move {
-            let response = next.run(request).await;
-            tracing::debug!(status = response.status().as_u16(), "request served");
-            response
-        }
-        .instrument(span)
-        .await
-    };
-    response.headers_mut().insert(REQUEST_ID, id.0);
-    response
-}
-
 /// One request's id: visible ASCII, 1 to 128 bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct RequestId(HeaderValue);
+pub(crate) struct RequestId(HeaderValue);
 
 impl RequestId {
     /// The request's own `X-Request-Id` when it is acceptable, else a new one.
-    fn for_request(headers: &HeaderMap) -> RequestId {
+    pub(crate) fn for_request(headers: &HeaderMap) -> RequestId {
         match headers.get(REQUEST_ID) {
             Some(value) if acceptable(value.as_bytes()) => RequestId(value.clone()),
             _ => RequestId::generate(),
@@ -64,14 +34,42 @@ impl RequestId {
     fn generate() -> RequestId {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let text = format!("{:016x}-{count:x}", *PREFIX);
+        // Written into a fixed buffer: the header value is the only allocation.
+        let mut text = [0u8; GENERATED_MAX];
+        let len = render(*PREFIX, count, &mut text);
         // Hex digits and `-` are always a valid header value.
-        RequestId(HeaderValue::try_from(text).unwrap_or(HeaderValue::from_static("-")))
+        RequestId(HeaderValue::from_bytes(&text[..len]).unwrap_or(HeaderValue::from_static("-")))
     }
 
-    fn as_str(&self) -> &str {
+    /// `response` with this id in its `X-Request-Id` header.
+    pub(crate) fn tag(self, mut response: Response) -> Response {
+        response.headers_mut().insert(REQUEST_ID, self.0);
+        response
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
         // Both constructors keep to visible ASCII, which `to_str` accepts.
         self.0.to_str().unwrap_or_default()
+    }
+}
+
+/// The longest generated id: 16 hex digits, `-`, up to 16 more.
+const GENERATED_MAX: usize = 33;
+
+/// Writes `{prefix:016x}-{count:x}` into `out`, returning its length.
+fn render(prefix: u64, count: u64, out: &mut [u8; GENERATED_MAX]) -> usize {
+    write_hex(&mut out[..16], prefix);
+    out[16] = b'-';
+    let digits = (u64::BITS - count.leading_zeros()).div_ceil(4).max(1) as usize;
+    write_hex(&mut out[17..17 + digits], count);
+    17 + digits
+}
+
+/// Writes the low `4 × out.len()` bits of `value` into `out` as lowercase hex digits.
+fn write_hex(out: &mut [u8], mut value: u64) {
+    for digit in out.iter_mut().rev() {
+        *digit = b"0123456789abcdef"[(value & 0xf) as usize];
+        value >>= 4;
     }
 }
 
@@ -141,6 +139,21 @@ mod tests {
             assert!(id.as_str().starts_with(&prefix), "{id:?}");
             // A generated id forwarded to another replica is kept there.
             assert!(acceptable(id.0.as_bytes()), "{id:?}");
+        }
+    }
+
+    #[test]
+    fn generated_ids_read_as_prefix_dash_counter_in_hex() {
+        let mut out = [0u8; GENERATED_MAX];
+        for (prefix, count) in [
+            (0, 0),
+            (0xabc, 1),
+            (u64::MAX, 15),
+            (1 << 60, 16),
+            (7, u64::MAX),
+        ] {
+            let len = render(prefix, count, &mut out);
+            assert_eq!(&out[..len], format!("{prefix:016x}-{count:x}").as_bytes());
         }
     }
 

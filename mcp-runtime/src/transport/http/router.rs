@@ -1,20 +1,54 @@
-//! The routes, and the layers in front of them.
+//! The routes, and the front service in front of them.
+
+use std::convert::Infallible;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::response::Response;
 use axum::routing::{get, post};
+use tower_layer::Layer;
+use tower_service::Service;
 
 use super::config::HttpConfig;
+use super::front::Front;
 use super::state::AppState;
-use super::{auth, health, legacy_sse, metrics, network, origin, request_id, streamable};
+use super::{health, legacy_sse, metrics, streamable};
 
-/// `/health` open to all; `/mcp`, `/sse`, `/messages` and `/metrics` behind the origin check and
-/// bearer authentication; everything behind the `--allow-ip` list when there is one.
-pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
-    let protected = Router::new()
+/// What the listener serves: the [`Front`] around the routes.
+pub(crate) trait Routes:
+    Service<
+        Request<hyper::body::Incoming>,
+        Response = Response,
+        Error = Infallible,
+        Future: Unpin + Send + 'static,
+    > + Service<Request, Response = Response, Error = Infallible, Future: Unpin + Send + 'static>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> Routes for S where
+    S: Service<
+            Request<hyper::body::Incoming>,
+            Response = Response,
+            Error = Infallible,
+            Future: Unpin + Send + 'static,
+        > + Service<Request, Response = Response, Error = Infallible, Future: Unpin + Send + 'static>
+        + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// `/health` open to all; `/mcp`, `/sse`, `/messages` and `/metrics` behind the origin
+/// check and bearer authentication; everything behind the `--allow-ip` list when there is
+/// one (see [`Front`]).
+pub(crate) fn service(state: AppState, config: &HttpConfig) -> Front<impl Routes> {
+    let routes = Router::new()
+        .route("/health", get(health::health))
         .route(
             "/mcp",
             post(streamable::post)
@@ -24,34 +58,8 @@ pub(crate) fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/sse", get(legacy_sse::open))
         .route("/messages", post(legacy_sse::post_message))
         .route("/metrics", get(metrics::metrics))
-        .layer(middleware::from_fn_with_state(state.clone(), guard));
-    let router = Router::new()
-        .route("/health", get(health::health))
-        .merge(protected)
-        .layer(DefaultBodyLimit::max(config.max_body_bytes));
-    // Outermost, and only when there is a list: every route, `/health` included.
-    let router = if state.network.is_open() {
-        router
-    } else {
-        router.layer(middleware::from_fn_with_state(
-            state.clone(),
-            network::guard,
-        ))
-    };
-    // Outside even that: `401`, `403` and `413` responses carry `X-Request-Id` too.
-    router
-        .layer(middleware::from_fn(request_id::tag))
-        .with_state(state)
-}
-
-/// What stands in front of the MCP routes, in one layer: the origin check (`403`), then
-/// bearer authentication (`401`; the identity goes into the request's extensions).
-async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    if let Some(refusal) = origin::refusal(&state, &request) {
-        return refusal;
-    }
-    if let Some(refusal) = auth::refusal(&state, &mut request) {
-        return refusal;
-    }
-    next.run(request).await
+        .with_state(state.clone());
+    // Around the whole router rather than as a route layer: no boxed service per request.
+    let routes = DefaultBodyLimit::max(config.max_body_bytes).layer(routes);
+    Front::new(routes, state)
 }

@@ -15,8 +15,9 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::headers::{self, SESSION_ID};
+use super::media::{self, Accepts};
 use super::state::AppState;
-use super::{media, metrics, sse};
+use super::{metrics, sse};
 use crate::arguments::Arguments;
 use crate::context::Caller;
 use crate::protocol::codes;
@@ -57,9 +58,8 @@ async fn answer(state: &AppState, mut request: Request, method_label: &mut usize
     };
     // The headers are moved out rather than copied (the `HeaderMap` extractor clones).
     let headers = std::mem::take(request.headers_mut());
-    if let Some(refusal) =
-        media::unsupported_body(&headers).or_else(|| media::unacceptable_reply(&headers))
-    {
+    let accepts = Accepts::of(&headers);
+    if let Some(refusal) = media::unsupported_body(&headers).or_else(|| accepts.refusal()) {
         return refusal;
     }
     let caller = super::caller::take(request.extensions_mut());
@@ -67,7 +67,7 @@ async fn answer(state: &AppState, mut request: Request, method_label: &mut usize
         Ok(body) => body,
         Err(rejection) => return rejection.into_response(),
     };
-    let accepts_sse = media::accepts_event_stream(&headers);
+    let accepts_sse = accepts.event_stream();
     let message = Incoming::parse(&body);
     *method_label = metrics::method_label(&message);
     if let Some(session_id) = headers.get(SESSION_ID) {
@@ -281,7 +281,7 @@ pub(crate) async fn get(
         Ok(found) => found,
         Err(refusal) => return *refusal,
     };
-    if !media::accepts_event_stream(&headers) {
+    if !Accepts::of(&headers).event_stream() {
         return (
             StatusCode::NOT_ACCEPTABLE,
             "the stream needs Accept: text/event-stream\n",
