@@ -219,7 +219,7 @@ impl LineBuffer {
                 self.complete = true;
                 return Ok(line);
             }
-            let (chunk, found_newline) = match buffer.iter().position(|&b| b == b'\n') {
+            let (chunk, found_newline) = match memchr::memchr(b'\n', buffer) {
                 Some(end) => (buffer.get(..end).unwrap_or_default(), true),
                 None => (buffer, false),
             };
