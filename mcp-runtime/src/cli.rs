@@ -9,6 +9,7 @@ mod flags;
 #[cfg(feature = "http")]
 mod http;
 mod logging;
+mod runtime;
 
 use flags::{CliError, Command, Flag, Parsed};
 use logging::LogFormat;
@@ -168,10 +169,7 @@ where
             }
         };
     logging::init(settings.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime::build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -192,8 +190,9 @@ where
                 return ExitCode::FAILURE;
             }
         };
-        // Serving runs on a worker thread, not on this one: the reader and the tasks it
-        // spawns then share a thread instead of waking each other across two.
+        // Serving runs as a task, not in `block_on`: on a multi-thread runtime the reader
+        // and the tasks it spawns then share a worker thread instead of waking each other
+        // across two.
         match tokio::spawn(serve(server, settings)).await {
             Ok(code) => code,
             Err(error) => {

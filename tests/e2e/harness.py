@@ -54,7 +54,7 @@ CONNECT_TIMEOUT = 20.0
 
 CLIENT_INFO = types.Implementation(name="mcp-e2e-tests", version="0.1.0")
 
-MODERN_KINDS = ("modern", "modern-pinned")
+MODERN_KINDS = ("modern", "modern-pinned", "modern-one-cpu")
 LEGACY_KINDS = tuple(f"legacy-{v}" for v in mcp_schema.LEGACY_REVISIONS)
 MAIN_KINDS = ("modern",) + LEGACY_KINDS
 """The kinds every behavioural test runs in."""
@@ -180,10 +180,15 @@ class Connection(ToolCalls):
         return text[-limit:]
 
 
-def server_parameters(capture: Path) -> StdioServerParameters:
+PIN_TO_ONE_CPU = "import os, sys; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); os.execv(sys.argv[1], sys.argv[1:])"
+"""Runs argv[1:] allowed on one CPU only (the lowest this process may use); children inherit it."""
+
+
+def server_parameters(capture: Path, one_cpu: bool = False) -> StdioServerParameters:
+    tap = [str(TAP), str(capture), str(calculator_bin())]
     return StdioServerParameters(
         command=sys.executable,
-        args=[str(TAP), str(capture), str(calculator_bin())],
+        args=["-c", PIN_TO_ONE_CPU, sys.executable, *tap] if one_cpu else tap,
         env={"RUST_BACKTRACE": "1"},
         cwd=str(REPO_ROOT),
     )
@@ -209,9 +214,10 @@ async def _legacy_handshake(session: ClientSession, version: str) -> types.Initi
 @asynccontextmanager
 async def _open(kind: str, capture: Path) -> AsyncIterator[Connection]:
     revision = revision_of(kind)
-    params = server_parameters(capture)
-    if kind in ("modern", "modern-pinned", "legacy-2025-11-25"):
-        mode = {"modern": "auto", "modern-pinned": "2026-07-28", "legacy-2025-11-25": "legacy"}[kind]
+    params = server_parameters(capture, one_cpu=kind == "modern-one-cpu")
+    if kind in ("modern", "modern-pinned", "modern-one-cpu", "legacy-2025-11-25"):
+        modes = {"modern": "auto", "modern-pinned": "2026-07-28", "modern-one-cpu": "2026-07-28"}
+        mode = modes.get(kind, "legacy")
         # No cancel scope around entering the Client: it opens task groups that outlive
         # __aenter__. Its handshake/probe is bounded by the SDK (read_timeout_seconds, and
         # 10 s for the discover probe), and pytest-timeout bounds the whole test.

@@ -295,6 +295,31 @@ async def test_modern_pinned_without_discover(connect) -> None:
         assert "server/discover" not in sent and "initialize" not in sent, sent
 
 
+async def test_on_one_cpu_one_thread_serves_and_calls_still_overlap(connect) -> None:
+    """Allowed one CPU, the server runs on a current-thread runtime (one thread, nothing
+    to wake across threads), and a slow call still does not hold up a quick one."""
+    async with connect("modern-one-cpu") as conn:
+        with anyio.fail_after(TEST_TIMEOUT):
+            await conn.list_tools()
+            pid = conn.server_pid()
+            assert len(os.sched_getaffinity(pid)) == 1, os.sched_getaffinity(pid)
+            threads = os.listdir(f"/proc/{pid}/task")
+            assert len(threads) == 1, f"the server runs {len(threads)} threads on one CPU"
+            finished: list[str] = []
+
+            async def slow() -> None:
+                await count_to_3_with_progress(conn, TEST_TIMEOUT)
+                finished.append("count")
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(slow)
+                await anyio.sleep(0.05)  # count(3) takes 150 ms
+                result = await conn.call_tool("add", {"a": 2, "b": 0.5})
+                assert text_of(result) == "2.5"
+                finished.append("add")
+            assert finished == ["add", "count"], finished
+
+
 async def test_unsupported_protocol_version_is_rejected(connect) -> None:
     """An unsupported requested version MUST get UnsupportedProtocolVersionError (2026-07-28/docs/basic/versioning.mdx:50)."""
     async with connect("modern") as conn:
