@@ -163,7 +163,7 @@ pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} notice;
 events {{ worker_connections 1024; }}
 http {{
-    log_format upstreams '$status $upstream_addr $upstream_status $request_method $uri $request_time';
+    log_format upstreams '$status $upstream_addr $upstream_status $request_method $uri $request_time $request_id';
     access_log {prefix / "access.log"} upstreams;
 {temp}
     include {include};
@@ -213,6 +213,25 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
 def connect(deployment: Deployment, kind: str, path: Path):
     capture = HttpCapture(path)
     return checked_connection(open_http(deployment.proxy, kind, capture), connection_problems, report)
+
+
+def test_replicas_answer_with_the_request_id_nginx_logs(deployment: Deployment) -> None:
+    """The shipped configuration passes nginx's `$request_id` on; the replica echoes it in
+    `X-Request-Id`, so the id a client sees is the one in nginx's access log."""
+    ids = []
+    for _ in range(3):
+        response = httpx2.get(f"{deployment.proxy.base_url}/health", timeout=5.0)
+        assert response.status_code == 200, response.text
+        ids.append(response.headers.get("x-request-id", ""))
+    assert all(re.fullmatch(r"[0-9a-f]{32}", id_) for id_ in ids), ids
+    assert len(set(ids)) == 3, ids
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        logged = {line.rsplit(" ", 1)[-1] for line in deployment.access_log.read_text().splitlines()}
+        if set(ids) <= logged:
+            break
+        time.sleep(0.05)
+    assert set(ids) <= logged, (ids, deployment.access_log.read_text()[-2000:])
 
 
 async def test_every_kind_of_client_through_nginx(deployment: Deployment, tmp_path: Path) -> None:

@@ -132,7 +132,7 @@ impl Server {
             }
             Incoming::Batch(items) => self.dispatch_batch(items, peer, notify),
             Incoming::Invalid { id, error } => {
-                tracing::debug!(code = error.code, message = %error.message, "invalid message");
+                tracing::debug!(code = error.code, error = %error.message, "invalid message");
                 Outcome::Reply(Reply::invalid(id.as_ref(), peer.unread_id(), &error))
             }
         }

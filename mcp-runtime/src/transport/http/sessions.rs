@@ -34,6 +34,14 @@ pub(crate) struct HttpSession {
     last_used: Mutex<Instant>,
 }
 
+impl HttpSession {
+    /// Whether the session has its stream open: an HTTP+SSE session is its stream, a
+    /// Streamable HTTP session has one while a `GET /mcp` is open.
+    fn has_stream(&self) -> bool {
+        self.outbound.is_some() || self.stream_open.load(Ordering::Acquire)
+    }
+}
+
 /// Why a session could not be opened.
 #[derive(Debug)]
 pub(crate) struct TooManySessions;
@@ -118,9 +126,7 @@ impl SessionStore {
         };
         let streams = sessions
             .values()
-            .filter(|session| {
-                session.outbound.is_some() || session.stream_open.load(Ordering::Acquire)
-            })
+            .filter(|session| session.has_stream())
             .count();
         (sessions.len(), streams)
     }
@@ -145,8 +151,7 @@ impl SessionStore {
         };
         let idle = self.idle;
         sessions.retain(|_, session| {
-            let streaming =
-                session.stream_open.load(Ordering::Acquire) || session.outbound.is_some();
+            let streaming = session.has_stream();
             let recent = session
                 .last_used
                 .lock()

@@ -125,7 +125,7 @@ async fn answer(state: &AppState, mut request: Request, method_label: &mut usize
         // Not a request at all: `400`, whatever the code (a modern request whose params are
         // not an object lacks the `_meta` it must have, and that is `400` too).
         Incoming::Invalid { id, error } => {
-            tracing::debug!(code = error.code, message = %error.message, "invalid message");
+            tracing::debug!(code = error.code, error = %error.message, "invalid message");
             let unread = headers::unread_id(&headers);
             return error_response(StatusCode::BAD_REQUEST, id.as_ref(), unread, error);
         }
