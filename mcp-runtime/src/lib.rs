@@ -114,6 +114,14 @@ pub use mcp_macros::complete;
 /// (default `stdio`; the `--transport` flag and `MCP_TRANSPORT` override it), `bind =
 /// "ADDR"` (the default HTTP address; only with `transport = "http"`), `crate = path`.
 ///
+/// The server runs on a multi-thread tokio runtime, so calls still running make progress
+/// in parallel; when the process may use only one CPU (an affinity mask, a container's
+/// CPU quota) it runs on a current-thread runtime instead, which serves the same with
+/// less CPU per call and less memory. Setting `TOKIO_WORKER_THREADS` keeps the
+/// multi-thread runtime whatever the CPU count. On the current-thread runtime
+/// `tokio::task::block_in_place` is not available: tools that block use
+/// `tokio::task::spawn_blocking`, which works on both.
+///
 /// ```no_run
 /// /// Add two numbers.
 /// #[mcp::tool]

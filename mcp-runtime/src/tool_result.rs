@@ -205,7 +205,12 @@ macro_rules! text_of_value {
     ($($ty:ty),*) => {$(
         impl IntoToolResult for $ty {
             fn into_tool_result(self) -> ToolResult {
-                ToolResult::text(self.to_string())
+                // Sized for most values at once: `to_string` grows its buffer piece by
+                // piece, an allocation each time.
+                let mut text = String::with_capacity(24);
+                // Writing to a `String` cannot fail.
+                let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{self}"));
+                ToolResult::text(text)
             }
         }
     )*};

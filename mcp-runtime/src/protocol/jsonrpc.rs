@@ -1,5 +1,6 @@
 //! JSON-RPC 2.0 framing: reading one message, writing replies and notifications.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -88,7 +89,7 @@ pub(crate) enum Incoming {
     /// A request: the client waits for exactly one reply.
     Request {
         id: RequestId,
-        method: String,
+        method: Cow<'static, str>,
         /// The params, without `_meta` and `arguments`.
         params: Map<String, Value>,
         /// What the server reads of `params._meta`.
@@ -98,7 +99,7 @@ pub(crate) enum Incoming {
     },
     /// A notification: never answered.
     Notification {
-        method: String,
+        method: Cow<'static, str>,
         params: Map<String, Value>,
     },
     /// A response to a request the server sent (elicitation, sampling, roots).
@@ -109,7 +110,7 @@ pub(crate) enum Incoming {
     /// A notification whose params MCP cannot read (an array): never answered, as
     /// JSON-RPC 2.0 §4.1 says of every notification, and never acted on.
     IgnoredNotification {
-        method: String,
+        method: Cow<'static, str>,
         reason: &'static str,
     },
     /// A JSON-RPC batch (an array of messages), allowed only in 2025-03-26.

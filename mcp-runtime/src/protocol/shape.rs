@@ -6,6 +6,7 @@
 //! fields and unknown `_meta` keys are skipped without being built. A duplicated key
 //! keeps its last value, as a JSON object parsed into a map would.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
@@ -104,7 +105,7 @@ pub(crate) struct Fields {
     pub(crate) jsonrpc_2_0: bool,
     pub(crate) id: Option<Value>,
     /// `Some(Ok(name))` for a string, `Some(Err(()))` for another JSON value.
-    pub(crate) method: Option<Result<String, ()>>,
+    pub(crate) method: Option<Result<Cow<'static, str>, ()>>,
     pub(crate) params: Option<ParamsField>,
     pub(crate) result: Option<Value>,
     pub(crate) error: Option<Value>,
@@ -206,7 +207,7 @@ impl<'de> Visitor<'de> for JsonrpcVersionVisitor {
 }
 
 /// A `method` value: its name when it is a string, `Err(())` for any other JSON value.
-struct MethodName(Result<String, ()>);
+struct MethodName(Result<Cow<'static, str>, ()>);
 
 impl<'de> Deserialize<'de> for MethodName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<MethodName, D::Error> {
@@ -224,10 +225,39 @@ impl<'de> Visitor<'de> for MethodNameVisitor {
     }
 
     fn visit_str<E>(self, method: &str) -> Result<MethodName, E> {
-        Ok(MethodName(Ok(method.to_owned())))
+        let name =
+            known_method(method).map_or_else(|| Cow::Owned(method.to_owned()), Cow::Borrowed);
+        Ok(MethodName(Ok(name)))
     }
 
     visit_everything_but_strings!(MethodName(Err(())));
+}
+
+/// The name of a method this server serves or a client commonly sends, as a constant: the
+/// usual request then allocates nothing for its method.
+fn known_method(method: &str) -> Option<&'static str> {
+    Some(match method {
+        "tools/call" => "tools/call",
+        "tools/list" => "tools/list",
+        "resources/list" => "resources/list",
+        "resources/read" => "resources/read",
+        "resources/templates/list" => "resources/templates/list",
+        "resources/subscribe" => "resources/subscribe",
+        "resources/unsubscribe" => "resources/unsubscribe",
+        "prompts/list" => "prompts/list",
+        "prompts/get" => "prompts/get",
+        "completion/complete" => "completion/complete",
+        "logging/setLevel" => "logging/setLevel",
+        "server/discover" => "server/discover",
+        "subscriptions/listen" => "subscriptions/listen",
+        "initialize" => "initialize",
+        "ping" => "ping",
+        "notifications/initialized" => "notifications/initialized",
+        "notifications/cancelled" => "notifications/cancelled",
+        "notifications/progress" => "notifications/progress",
+        "notifications/roots/list_changed" => "notifications/roots/list_changed",
+        _ => return None,
+    })
 }
 
 /// The envelope keys JSON-RPC defines.

@@ -127,7 +127,7 @@ impl Server {
                 Outcome::Nothing
             }
             Incoming::IgnoredNotification { method, reason } => {
-                tracing::debug!(method, reason, "notification ignored");
+                tracing::debug!(method = &*method, reason, "notification ignored");
                 Outcome::Nothing
             }
             Incoming::Batch(items) => self.dispatch_batch(items, peer, notify),
@@ -160,15 +160,7 @@ impl Server {
                 Err(error) => Reply::error(&id, &error),
             });
         }
-        let scope = match scope(method, meta, &peer.session) {
-            Ok(scope) => Ok(Scope {
-                states: std::sync::Arc::clone(&self.core().states),
-                server: Some(self.clone()),
-                ..scope
-            }),
-            Err(error) => Err(error),
-        };
-        let scope = match scope {
+        let scope = match scope(self, method, meta, &peer.session) {
             Ok(scope) => scope,
             Err(error) => return Outcome::Reply(Reply::error(&id, &error)),
         };
@@ -426,8 +418,17 @@ impl Scope {
     }
 }
 
-fn scope(method: &str, meta: RequestMeta, session: &Session) -> Result<Scope, RpcError> {
+/// The scope of a request to `server`: its revision and client from modern `_meta`, else
+/// from the legacy session.
+fn scope(
+    server: &Server,
+    method: &str,
+    meta: RequestMeta,
+    session: &Session,
+) -> Result<Scope, RpcError> {
     let progress_token = meta.progress_token();
+    let states = std::sync::Arc::clone(&server.core().states);
+    let server = Some(server.clone());
     if let Some(meta) = meta.into_modern() {
         let meta = meta?;
         return Ok(Scope {
@@ -436,8 +437,8 @@ fn scope(method: &str, meta: RequestMeta, session: &Session) -> Result<Scope, Rp
             client_info: meta.client_info,
             client_capabilities: meta.client_capabilities,
             log_level: meta.log_level,
-            states: std::sync::Arc::default(),
-            server: None,
+            states,
+            server,
         });
     }
     if let Some(state) = session.state() {
@@ -447,8 +448,8 @@ fn scope(method: &str, meta: RequestMeta, session: &Session) -> Result<Scope, Rp
             client_info: state.client_info,
             client_capabilities: state.client_capabilities,
             log_level: state.log_level,
-            states: std::sync::Arc::default(),
-            server: None,
+            states,
+            server,
         });
     }
     if method == "ping" {
@@ -458,8 +459,8 @@ fn scope(method: &str, meta: RequestMeta, session: &Session) -> Result<Scope, Rp
             client_info: None,
             client_capabilities: Value::Object(Map::new()),
             log_level: None,
-            states: std::sync::Arc::default(),
-            server: None,
+            states,
+            server,
         });
     }
     Err(RpcError::invalid_params(format!(

@@ -20,13 +20,24 @@ pub(crate) async fn run_handler<T>(
     future: Pin<Box<dyn Future<Output = T> + Send>>,
 ) -> Option<Result<T, Reply>> {
     let cancellation = registration.token();
-    let outcome = tokio::select! {
-        biased;
-        () = cancellation.cancelled() => {
-            tracing::debug!(%id, method = method_of(what), "{what} cancelled; no reply");
-            return None;
+    // Cancellation wins when both are ready. The handler is polled before the
+    // cancellation is waited on, so a call done at its first poll never registers a
+    // waiter on the token (a lock and an unlock).
+    let mut cancelled = std::pin::pin!(cancellation.cancelled());
+    let mut call = CatchUnwind(future);
+    let outcome = std::future::poll_fn(|cx| {
+        if cancellation.is_cancelled() {
+            return Poll::Ready(None);
         }
-        outcome = CatchUnwind(future) => outcome,
+        if let Poll::Ready(outcome) = Pin::new(&mut call).poll(cx) {
+            return Poll::Ready(Some(outcome));
+        }
+        cancelled.as_mut().poll(cx).map(|()| None)
+    })
+    .await;
+    let Some(outcome) = outcome else {
+        tracing::debug!(%id, method = method_of(what), "{what} cancelled; no reply");
+        return None;
     };
     match outcome {
         Ok(value) => {
