@@ -1,6 +1,7 @@
 //! Per-request metadata: the `_meta` keys a 2026-07-28 request carries, and the
 //! progress token every revision allows.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::errors::RpcError;
-use super::shape::visit_scalars;
+use super::shape::{visit_everything_but_strings, visit_scalars};
 use super::version::ProtocolVersion;
 
 pub(crate) const PROTOCOL_VERSION_KEY: &str = "io.modelcontextprotocol/protocolVersion";
@@ -67,7 +68,7 @@ pub(crate) struct ModernMeta {
 /// in the params object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct RequestMeta {
-    protocol_version: Option<Value>,
+    protocol_version: Option<RequestedVersion>,
     client_capabilities: Option<Value>,
     client_info: Option<ClientInfo>,
     log_level: Option<Value>,
@@ -77,7 +78,10 @@ pub(crate) struct RequestMeta {
 impl RequestMeta {
     /// The revision the request names, if it names one as a string.
     pub(crate) fn protocol_version(&self) -> Option<&str> {
-        self.protocol_version.as_ref().and_then(Value::as_str)
+        match self.protocol_version.as_ref()? {
+            RequestedVersion::Text(text) => Some(text),
+            RequestedVersion::NotText => None,
+        }
     }
 
     /// The request's `_meta.progressToken`, if it asked for progress.
@@ -115,9 +119,9 @@ impl RequestMeta {
     /// Checks the modern fields; the revision and the log level, read once.
     fn check_modern(
         &self,
-        requested: &Value,
+        requested: &RequestedVersion,
     ) -> Result<(ProtocolVersion, Option<LogLevel>), RpcError> {
-        let Some(requested) = requested.as_str() else {
+        let RequestedVersion::Text(requested) = requested else {
             return Err(RpcError::invalid_params(format!(
                 "`_meta.{PROTOCOL_VERSION_KEY}` must be a string"
             )));
@@ -158,6 +162,39 @@ impl<'de> Deserialize<'de> for RequestMeta {
     }
 }
 
+/// The value of `_meta.protocolVersion`: its text (a revision this server knows is not
+/// copied), or a note that it is not a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RequestedVersion {
+    Text(Cow<'static, str>),
+    NotText,
+}
+
+impl<'de> Deserialize<'de> for RequestedVersion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RequestedVersion, D::Error> {
+        deserializer.deserialize_any(RequestedVersionVisitor)
+    }
+}
+
+struct RequestedVersionVisitor;
+
+impl<'de> Visitor<'de> for RequestedVersionVisitor {
+    type Value = RequestedVersion;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a protocol revision")
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<RequestedVersion, E> {
+        Ok(RequestedVersion::Text(match ProtocolVersion::parse(text) {
+            Some(version) => Cow::Borrowed(version.as_str()),
+            None => Cow::Owned(text.to_owned()),
+        }))
+    }
+
+    visit_everything_but_strings!(RequestedVersion::NotText);
+}
+
 /// Reads the known `_meta` keys of an object; anything else is an absent `_meta`.
 struct MetaVisitor;
 
@@ -172,7 +209,10 @@ impl<'de> Visitor<'de> for MetaVisitor {
         let mut meta = RequestMeta::default();
         while let Some(key) = map.next_key::<MetaKey>()? {
             let slot = match key {
-                MetaKey::ProtocolVersion => &mut meta.protocol_version,
+                MetaKey::ProtocolVersion => {
+                    meta.protocol_version = Some(map.next_value()?);
+                    continue;
+                }
                 MetaKey::ClientCapabilities => &mut meta.client_capabilities,
                 MetaKey::ClientInfo => {
                     meta.client_info = Some(map.next_value()?);
@@ -417,5 +457,21 @@ mod tests {
         .unwrap()
         .unwrap_err();
         assert_eq!(missing.code, codes::INVALID_PARAMS);
+    }
+
+    #[test]
+    fn a_version_that_is_not_a_string_is_invalid_and_any_string_is_read_as_text() {
+        for version in [json!(20260728), json!(null), json!(["2026-07-28"])] {
+            let meta = params(json!({"_meta": {
+                PROTOCOL_VERSION_KEY: version, CLIENT_CAPABILITIES_KEY: {}
+            }}));
+            assert_eq!(meta.protocol_version(), None, "{version}");
+            let error = modern_meta(&meta).unwrap().unwrap_err();
+            assert_eq!(error.code, codes::INVALID_PARAMS, "{version}");
+        }
+        for version in ["2026-07-28", "2025-11-25", "1900-01-01"] {
+            let meta = params(json!({"_meta": {PROTOCOL_VERSION_KEY: version}}));
+            assert_eq!(meta.protocol_version(), Some(version));
+        }
     }
 }

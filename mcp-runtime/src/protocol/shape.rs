@@ -84,6 +84,7 @@ macro_rules! visit_everything_but_strings {
         }
     };
 }
+pub(crate) use visit_everything_but_strings;
 
 /// What a message is at its top level.
 // Built once per message and taken apart at once; boxing the fields would cost an
