@@ -69,13 +69,16 @@ pub fn parse_message(bytes: &[u8]) -> Message {
             arguments,
         } => Message::Request {
             id: id(&request_id),
-            method,
+            method: method.into_owned(),
             params,
             arguments: arguments.map(|raw| raw.get().to_owned()),
             protocol_version: meta.protocol_version().map(str::to_owned),
             progress_token: meta.progress_token(),
         },
-        Incoming::Notification { method, params } => Message::Notification { method, params },
+        Incoming::Notification { method, params } => Message::Notification {
+            method: method.into_owned(),
+            params,
+        },
         Incoming::Response {
             id: response_id,
             outcome,
@@ -83,7 +86,9 @@ pub fn parse_message(bytes: &[u8]) -> Message {
             id: id(&response_id),
             ok: outcome.is_ok(),
         },
-        Incoming::IgnoredNotification { method, .. } => Message::IgnoredNotification { method },
+        Incoming::IgnoredNotification { method, .. } => Message::IgnoredNotification {
+            method: method.into_owned(),
+        },
         Incoming::Batch(items) => Message::Batch(items),
         Incoming::Invalid {
             id: request_id,

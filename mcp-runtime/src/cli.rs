@@ -8,6 +8,7 @@ use std::time::Duration;
 mod flags;
 #[cfg(feature = "http")]
 mod http;
+mod lazy_logger;
 mod logging;
 mod runtime;
 

@@ -4,6 +4,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use tracing::Dispatch;
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+
+use super::lazy_logger::LazyLogger;
+
 /// How each log line on stderr is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum LogFormat {
@@ -58,14 +65,22 @@ impl FromStr for LogFormat {
 /// `warn,mcp=trace` (tracing-subscriber's `Targets` syntax: no regular expressions, which
 /// keeps them out of every server binary).
 pub(crate) fn init(format: LogFormat) {
-    use tracing_subscriber::Layer;
-    use tracing_subscriber::filter::Targets;
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
     let filter = std::env::var("RUST_LOG")
         .ok()
         .and_then(|directives| directives.parse::<Targets>().ok())
         .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let real_filter = filter.clone();
+    let build = move || stderr_logger(format, real_filter.clone());
+    // The formatter is built at the first line logged (see `LazyLogger`).
+    let logger = LazyLogger::new(filter, Box::new(build));
+    let installed = tracing::subscriber::set_global_default(logger).is_ok();
+    if installed && format == LogFormat::Json {
+        log_panics();
+    }
+}
+
+/// tracing-subscriber's formatter writing `format` lines to stderr, filtered by `filter`.
+fn stderr_logger(format: LogFormat, filter: Targets) -> Dispatch {
     let output = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     let output = match format {
         LogFormat::Text => output
@@ -79,13 +94,7 @@ pub(crate) fn init(format: LogFormat) {
             .with_span_list(false)
             .boxed(),
     };
-    let installed = tracing_subscriber::registry()
-        .with(output.with_filter(filter))
-        .try_init()
-        .is_ok();
-    if installed && format == LogFormat::Json {
-        log_panics();
-    }
+    Dispatch::new(tracing_subscriber::registry().with(output.with_filter(filter)))
 }
 
 /// Makes a panic one `ERROR` log line, so that in JSON every line of stderr stays a JSON
