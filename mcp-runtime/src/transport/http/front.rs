@@ -16,6 +16,8 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
+use axum::BoxError;
+use axum::body::{Body, Bytes, HttpBody};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower_service::Service;
@@ -98,8 +100,10 @@ impl<S> Front<S> {
 
 impl<S, B> Service<Request<B>> for Front<S>
 where
-    S: Service<Request<B>, Response = Response, Error = Infallible>,
+    S: Service<Request<Body>, Response = Response, Error = Infallible>,
     S::Future: Unpin + Send + 'static,
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
 {
     type Response = Response;
     type Error = Infallible;
@@ -109,7 +113,9 @@ where
         self.routes.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<B>) -> FrontFuture<S::Future> {
+    fn call(&mut self, request: Request<B>) -> FrontFuture<S::Future> {
+        // As the router would (one box for hyper's body), so that every route sees one type.
+        let mut request = request.map(Body::new);
         let id = RequestId::for_request(request.headers());
         if let Some(refusal) = self.refusal(&mut request) {
             return FrontFuture::Ready(Some(id.tag(refusal)));

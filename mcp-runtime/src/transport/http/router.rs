@@ -14,14 +14,9 @@ use super::front::Front;
 use super::state::AppState;
 use super::{health, legacy_sse, metrics, streamable};
 
-/// What the listener serves: the [`Front`] around the routes.
+/// The routes as the [`Front`] calls them: a cloneable service of axum requests.
 pub(crate) trait Routes:
-    Service<
-        Request<hyper::body::Incoming>,
-        Response = Response,
-        Error = Infallible,
-        Future: Unpin + Send + 'static,
-    > + Service<Request, Response = Response, Error = Infallible, Future: Unpin + Send + 'static>
+    Service<Request, Response = Response, Error = Infallible, Future: Unpin + Send + 'static>
     + Clone
     + Send
     + Sync
@@ -30,12 +25,7 @@ pub(crate) trait Routes:
 }
 
 impl<S> Routes for S where
-    S: Service<
-            Request<hyper::body::Incoming>,
-            Response = Response,
-            Error = Infallible,
-            Future: Unpin + Send + 'static,
-        > + Service<Request, Response = Response, Error = Infallible, Future: Unpin + Send + 'static>
+    S: Service<Request, Response = Response, Error = Infallible, Future: Unpin + Send + 'static>
         + Clone
         + Send
         + Sync
