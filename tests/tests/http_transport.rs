@@ -69,8 +69,17 @@ fn bearer_tokens_guard_everything_but_health() {
             "the token is echoed: {case}"
         );
     }
-    // Every protected route, whatever the method.
-    for (method, path) in [("GET", "/mcp"), ("DELETE", "/mcp"), ("GET", "/sse")] {
+    // Every protected route, whatever the method, and paths that are no route at all
+    // (an unauthenticated client learns nothing of which exist).
+    for (method, path) in [
+        ("GET", "/mcp"),
+        ("DELETE", "/mcp"),
+        ("GET", "/sse"),
+        ("GET", "/metrics"),
+        ("GET", "/nowhere"),
+        ("PUT", "/mcp"),
+        ("GET", "/health/"),
+    ] {
         let response = client.send(method, path, &[("Accept", "text/event-stream")], None);
         assert_eq!(response.status, 401, "{method} {path}: {response}");
     }

@@ -3,7 +3,7 @@
 //!
 //! 1. the request id (`X-Request-Id`, on every response, refusals included);
 //! 2. with `--allow-ip`, the network check (`403`), on every route;
-//! 3. on the MCP routes (everything but `/health`), the origin check (`403`) and then
+//! 3. on every path but `/health` (unknown ones too), the origin check (`403`) and then
 //!    bearer authentication (`401`; the token's identity goes into the extensions);
 //! 4. the client certificate of a mutual-TLS connection, into the extensions.
 //!
@@ -28,8 +28,9 @@ use super::state::AppState;
 use super::{auth, origin};
 use crate::certificate::ClientCertificate;
 
-/// The paths behind the origin check and bearer authentication.
-const PROTECTED: [&str; 4] = ["/mcp", "/sse", "/messages", "/metrics"];
+/// The one path outside the origin check and bearer authentication. Unknown paths are
+/// behind them too, so that they tell an unauthenticated client nothing.
+const OPEN: &str = "/health";
 
 /// The front service around `routes` (the router, already given its state).
 #[derive(Clone)]
@@ -91,7 +92,7 @@ impl<S> Front<S> {
                 return Some(refusal.into_response());
             }
         }
-        if !PROTECTED.contains(&request.uri().path()) {
+        if request.uri().path() == OPEN {
             return None;
         }
         origin::refusal(state, request.headers()).or_else(|| auth::refusal(state, request))

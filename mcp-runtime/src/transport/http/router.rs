@@ -33,7 +33,8 @@ impl<S> Routes for S where
 {
 }
 
-/// `/health` open to all; `/mcp`, `/sse`, `/messages` and `/metrics` behind the origin
+/// `/health` open to all; every other path (`/mcp`, `/sse`, `/messages`, `/metrics`, and
+/// unknown ones) behind the origin
 /// check and bearer authentication; everything behind the `--allow-ip` list when there is
 /// one (see [`Front`]).
 pub(crate) fn service(state: AppState, config: &HttpConfig) -> Front<impl Routes> {
