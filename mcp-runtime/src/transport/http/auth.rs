@@ -139,16 +139,13 @@ pub(super) fn bearer_token(value: &[u8]) -> Option<&[u8]> {
 }
 
 fn unauthorized() -> Response {
-    let mut response = (
+    let challenge = HeaderValue::from_static("Bearer realm=\"mcp\"");
+    (
         StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, challenge)],
         "a valid bearer token is required\n",
     )
-        .into_response();
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer realm=\"mcp\""),
-    );
-    response
+        .into_response()
 }
 
 #[cfg(test)]

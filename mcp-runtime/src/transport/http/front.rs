@@ -59,17 +59,16 @@ impl<S: Clone> Front<S> {
         }
     }
 
-    /// This front for one connection from `peer`, which presented `certificate`.
+    /// This front, for one connection from `peer`, which presented `certificate`.
     pub(crate) fn for_connection(
-        &self,
+        self,
         peer: SocketAddr,
         certificate: Option<ClientCertificate>,
     ) -> Front<S> {
         let peer = (!self.state.network.is_open()).then_some(peer);
         Front {
-            routes: self.routes.clone(),
-            state: self.state.clone(),
             connection: Connection { peer, certificate },
+            ..self
         }
     }
 }

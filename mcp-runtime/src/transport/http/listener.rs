@@ -99,7 +99,7 @@ async fn accept_loop(
         let watcher = graceful.watcher();
         match acceptor.clone() {
             None => {
-                let front = front.for_connection(peer, None);
+                let front = front.clone().for_connection(peer, None);
                 tokio::spawn(serve_connection(stream, front, watcher, header_timeout));
             }
             #[cfg(feature = "tls")]

@@ -217,12 +217,8 @@ impl Drop for Observation<'_> {
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     let (sessions, streams) = state.sessions.counts();
     let body = state.metrics.render(sessions, streams);
-    let mut response = (StatusCode::OK, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-    );
-    response
+    let content_type = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
+    (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 #[cfg(test)]
